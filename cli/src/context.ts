@@ -1,0 +1,45 @@
+import { loadConfig, createLogger, type LoadedConfig, type Logger } from '@stream-smarts/contracts';
+
+/** Options every command accepts (commander's optsWithGlobals()). */
+export interface GlobalOptions {
+  json?: boolean;
+  logLevel?: string;
+  envFile?: string;
+  bootstrapServers?: string;
+  schemaRegistryUrl?: string;
+  ksqldbUrl?: string;
+  h2oUrl?: string;
+  timezone?: string;
+}
+
+export interface Context {
+  json: boolean;
+  loaded: LoadedConfig;
+  config: LoadedConfig['config'];
+  log: Logger;
+  /** Command output (tables, JSON); logs go to stderr. */
+  out: (text: string) => void;
+}
+
+export function createContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {
+  const loaded = loadConfig({
+    env,
+    ...(opts.envFile ? { envFile: opts.envFile, envFileRequired: true } : {}),
+    flags: {
+      'log-level': opts.logLevel,
+      'bootstrap-servers': opts.bootstrapServers,
+      'schema-registry-url': opts.schemaRegistryUrl,
+      'ksqldb-url': opts.ksqldbUrl,
+      'h2o-url': opts.h2oUrl,
+      timezone: opts.timezone,
+    },
+  });
+  const log = createLogger({ level: loaded.config.logLevel, secrets: loaded.secrets, name: 'stream-smarts' });
+  return {
+    json: Boolean(opts.json),
+    loaded,
+    config: loaded.config,
+    log,
+    out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  };
+}

@@ -1,0 +1,224 @@
+import { execa } from 'execa';
+import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClientOptions, type Config } from '@stream-smarts/contracts';
+
+export type Status = 'ok' | 'missing' | 'not configured';
+
+export interface CheckResult {
+  name: string;
+  /** A required check that is not ok makes `doctor` exit non-zero. */
+  required: boolean;
+  status: Status;
+  detail: string;
+  /** The exact step that fixes a missing item. */
+  fix?: string;
+}
+
+const TIMEOUT_MS = 3000;
+
+type Exec = (cmd: string, args: string[]) => Promise<{ stdout: string; stderr: string }>;
+
+const defaultExec: Exec = async (cmd, args) => {
+  const r = await execa(cmd, args, { timeout: 10_000, reject: true });
+  return { stdout: String(r.stdout), stderr: String(r.stderr) };
+};
+
+export interface DoctorDeps {
+  exec?: Exec;
+  nodeVersion?: string;
+}
+
+function basicAuthHeader(auth?: { username: string; password: string }): Record<string, string> {
+  return auth ? { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {};
+}
+
+async function getJson(url: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON: keep the text for the message */
+  }
+  return { status: res.status, body };
+}
+
+function unreachable(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string } };
+  if (err.name === 'TimeoutError') return `no answer within ${TIMEOUT_MS / 1000} s`;
+  return err.cause?.code ?? err.message;
+}
+
+export function checkNode(version = process.versions.node): CheckResult {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const ok = major > 20 || (major === 20 && minor >= 19);
+  return {
+    name: 'Node.js',
+    required: true,
+    status: ok ? 'ok' : 'missing',
+    detail: `v${version}${ok ? '' : ' (need 20.19 or newer)'}`,
+    ...(ok ? {} : { fix: 'install Node.js 20 LTS or newer: https://nodejs.org/en/download' }),
+  };
+}
+
+async function toolVersion(exec: Exec, cmd: string, args: string[], pattern: RegExp): Promise<string | undefined> {
+  try {
+    const r = await exec(cmd, args);
+    // Maven colours its banner even when piped; strip ANSI escapes before matching.
+    const text = `${r.stdout}\n${r.stderr}`.replace(/\u001b\[[0-9;]*m/g, '');
+    const m = pattern.exec(text);
+    return m?.[1] ?? 'unknown version';
+  } catch {
+    return undefined;
+  }
+}
+
+/** Java 17+ and Maven build the UDF locally; without them Docker's Maven image does. */
+export async function checkBuildTools(exec: Exec): Promise<CheckResult[]> {
+  const [java, mvn, docker] = await Promise.all([
+    toolVersion(exec, 'java', ['-version'], /version "([^"]+)"/),
+    toolVersion(exec, 'mvn', ['-v'], /Apache Maven (\S+)/),
+    toolVersion(exec, 'docker', ['version', '--format', '{{.Server.Version}}'], /^(\S+)/),
+  ]);
+  const javaMajor = java ? Number(/^(\d+)/.exec(java)?.[1] ?? 0) : 0;
+  const javaOk = java !== undefined && javaMajor >= 17;
+  const local = javaOk && mvn !== undefined;
+  const results: CheckResult[] = [
+    {
+      name: 'Java 17+',
+      required: false,
+      status: javaOk ? 'ok' : 'missing',
+      detail: java ? `${java}${javaOk ? '' : ' (need 17 or newer)'}` : 'java not found on PATH',
+      ...(javaOk ? {} : { fix: 'Debian/Raspberry Pi OS: sudo apt-get install openjdk-17-jdk-headless; macOS: brew install openjdk@17' }),
+    },
+    {
+      name: 'Maven',
+      required: false,
+      status: mvn ? 'ok' : 'missing',
+      detail: mvn ? `Apache Maven ${mvn}` : 'mvn not found on PATH',
+      ...(mvn ? {} : { fix: 'Debian: sudo apt-get install maven; macOS: brew install maven' }),
+    },
+    {
+      name: 'Docker engine',
+      required: false,
+      status: docker ? 'ok' : 'missing',
+      detail: docker ? `server ${docker}` : 'no Docker engine answers (the client alone is not enough)',
+      ...(docker ? {} : { fix: 'install Docker Engine or Docker Desktop and start it: https://docs.docker.com/engine/install/' }),
+    },
+    {
+      name: 'UDF build toolchain',
+      required: true,
+      status: local || docker ? 'ok' : 'missing',
+      detail: local ? 'local Java + Maven' : docker ? "Docker's Maven image" : 'neither Java 17 + Maven nor a Docker engine',
+      ...(local || docker ? {} : { fix: 'install Java 17 and Maven, or Docker (see the lines above)' }),
+    },
+  ];
+  return results;
+}
+
+export async function checkKafka(config: Config): Promise<CheckResult> {
+  const kafka = new Kafka({
+    ...kafkaClientOptions(config.kafka),
+    connectionTimeout: TIMEOUT_MS,
+    requestTimeout: TIMEOUT_MS,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  });
+  const admin = kafka.admin();
+  const where = config.kafka.brokers.join(',');
+  try {
+    await admin.connect();
+    const c = await admin.describeCluster();
+    return { name: 'Kafka', required: true, status: 'ok', detail: `${where}: cluster ${c.clusterId}, ${c.brokers.length} broker(s)` };
+  } catch (e) {
+    return {
+      name: 'Kafka',
+      required: true,
+      status: 'missing',
+      detail: `${where}: ${(e as Error).message}`,
+      fix: 'set KAFKA_BOOTSTRAP_SERVERS to a running broker (Apache Kafka 4.4 / Confluent Platform 8.4) (and the STREAM_SMARTS_KAFKA_SASL_* / _SSL settings for a secured cluster)',
+    };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Schema Registry REST API: GET /subjects answers a JSON array of subject names. */
+export async function checkSchemaRegistry(config: Config): Promise<CheckResult> {
+  const { url, auth } = config.schemaRegistry;
+  const fix = 'set SCHEMA_REGISTRY_URL to a running Confluent Schema Registry (default port 8081)';
+  try {
+    const r = await getJson(`${url}/subjects`, { accept: 'application/vnd.schemaregistry.v1+json', ...basicAuthHeader(auth) });
+    if (r.status === 200 && Array.isArray(r.body)) {
+      return { name: 'Schema Registry', required: true, status: 'ok', detail: `${url}: ${r.body.length} subject(s)` };
+    }
+    if (r.status === 401 || r.status === 403) {
+      return { name: 'Schema Registry', required: true, status: 'missing', detail: `${url}: HTTP ${r.status}, credentials rejected`, fix: 'check STREAM_SMARTS_SCHEMA_REGISTRY_USERNAME / _PASSWORD' };
+    }
+    return { name: 'Schema Registry', required: true, status: 'missing', detail: `${url}: unexpected HTTP ${r.status} from /subjects`, fix };
+  } catch (e) {
+    return { name: 'Schema Registry', required: true, status: 'missing', detail: `${url}: ${unreachable(e)}`, fix };
+  }
+}
+
+/** ksqlDB REST API: GET /info answers {"KsqlServerInfo": {"version", "kafkaClusterId", "ksqlServiceId", "serverStatus"}}. */
+export async function checkKsqlDb(config: Config): Promise<CheckResult> {
+  const { url, auth } = config.ksqldb;
+  const fix = 'set KSQLDB_URL to a running ksqlDB server (default port 8088)';
+  try {
+    const r = await getJson(`${url}/info`, basicAuthHeader(auth));
+    const info = (r.body as { KsqlServerInfo?: { version?: string; serverStatus?: string } } | undefined)?.KsqlServerInfo;
+    if (r.status === 200 && info) {
+      return { name: 'ksqlDB', required: true, status: 'ok', detail: `${url}: ksqlDB ${info.version ?? '?'} (${info.serverStatus ?? 'status unknown'})` };
+    }
+    if (r.status === 401 || r.status === 403) {
+      return { name: 'ksqlDB', required: true, status: 'missing', detail: `${url}: HTTP ${r.status}, credentials rejected`, fix: 'check STREAM_SMARTS_KSQLDB_USERNAME / _PASSWORD' };
+    }
+    return { name: 'ksqlDB', required: true, status: 'missing', detail: `${url}: unexpected HTTP ${r.status} from /info`, fix };
+  } catch (e) {
+    return { name: 'ksqlDB', required: true, status: 'missing', detail: `${url}: ${unreachable(e)}`, fix };
+  }
+}
+
+/** Home Assistant REST API: GET /api/ with a Bearer token answers {"message": "API running."}; 401 without a valid one. */
+export async function checkHomeAssistant(config: Config): Promise<CheckResult> {
+  const ha = config.homeAssistant;
+  if (!ha) {
+    return {
+      name: 'Home Assistant',
+      required: false,
+      status: 'not configured',
+      detail: 'no HOME_ASSISTANT_URL: voice and Home Assistant alerts are off',
+      fix: 'set HOME_ASSISTANT_URL and HOME_ASSISTANT_TOKEN (a long-lived access token) to enable them',
+    };
+  }
+  try {
+    const r = await getJson(`${ha.url}/api/`, { authorization: `Bearer ${ha.token}` });
+    if (r.status === 200) {
+      return { name: 'Home Assistant', required: true, status: 'ok', detail: `${ha.url}: ${(r.body as { message?: string }).message ?? 'answered'}` };
+    }
+    if (r.status === 401) {
+      return { name: 'Home Assistant', required: true, status: 'missing', detail: `${ha.url}: HTTP 401, token rejected`, fix: 'create a new long-lived access token (Profile → Security) and set HOME_ASSISTANT_TOKEN' };
+    }
+    return { name: 'Home Assistant', required: true, status: 'missing', detail: `${ha.url}: unexpected HTTP ${r.status} from /api/`, fix: 'check HOME_ASSISTANT_URL points at Home Assistant (port 8123 by default)' };
+  } catch (e) {
+    return { name: 'Home Assistant', required: true, status: 'missing', detail: `${ha.url}: ${unreachable(e)}`, fix: 'check HOME_ASSISTANT_URL and that Home Assistant is running' };
+  }
+}
+
+export async function runChecks(config: Config, deps: DoctorDeps = {}): Promise<CheckResult[]> {
+  const exec = deps.exec ?? defaultExec;
+  const [tools, kafka, sr, ksql, ha] = await Promise.all([
+    checkBuildTools(exec),
+    checkKafka(config),
+    checkSchemaRegistry(config),
+    checkKsqlDb(config),
+    checkHomeAssistant(config),
+  ]);
+  return [checkNode(deps.nodeVersion), ...tools, kafka, sr, ksql, ha];
+}
+
+export function healthy(results: CheckResult[]): boolean {
+  return results.every((r) => !r.required || r.status === 'ok');
+}

@@ -1,0 +1,30 @@
+import { Command, Option } from 'commander';
+import { createRequire } from 'node:module';
+import * as config from './commands/config.js';
+import * as doctor from './commands/doctor.js';
+
+const COMMANDS = [doctor, config];
+
+function version(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../package.json') as { version: string }).version;
+}
+
+export function createProgram(): Command {
+  const program = new Command('stream-smarts')
+    .description("Bug me when I've left the heater on: household power anomalies, scored by a model trained on your own history.")
+    .version(version(), '-V, --version')
+    .option('--json', 'machine-readable output on stdout')
+    .addOption(new Option('--log-level <level>', 'log verbosity (logs go to stderr)').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
+    .option('--env-file <path>', 'read settings from this file instead of ./.env')
+    .option('--bootstrap-servers <list>', 'Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS)')
+    .option('--schema-registry-url <url>', 'Schema Registry URL (env SCHEMA_REGISTRY_URL)')
+    .option('--ksqldb-url <url>', 'ksqlDB server URL (env KSQLDB_URL)')
+    .option('--h2o-url <url>', 'H2O server URL (env H2O_URL)')
+    .option('--timezone <zone>', 'IANA time zone of the household (env STREAM_SMARTS_TIMEZONE)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ sortSubcommands: false });
+  for (const c of COMMANDS) c.register(program);
+  program.addHelpText('after', `\nExamples:\n${COMMANDS.map((c) => `  $ ${c.example}`).join('\n')}\n\nConfiguration: flags > environment > .env > defaults; see \`stream-smarts config --settings\`.`);
+  return program;
+}

@@ -1,0 +1,69 @@
+import { pino, type Logger, type LevelWithSilent, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level?: LevelWithSilent;
+  /** Secret values in force (from the config loader): scrubbed from every line, whatever field they hide in. */
+  secrets?: readonly string[];
+  /** Human-readable output; defaults to whether stderr is a terminal. */
+  pretty?: boolean;
+  /** Where lines go; defaults to stderr so stdout stays clean for command output and --json. */
+  destination?: { write(line: string): unknown };
+  name?: string;
+}
+
+/** Field names that hold secrets wherever they appear in a logged object. */
+const REDACT_PATHS = [
+  'password',
+  'token',
+  'accessToken',
+  'authorization',
+  '*.password',
+  '*.token',
+  '*.accessToken',
+  '*.authorization',
+  '*.Authorization',
+  '*.headers.authorization',
+  '*.headers.Authorization',
+  '*.headers["access-token"]',
+  '*.headers["Access-Token"]',
+  'sasl.password',
+  '*.sasl.password',
+];
+
+export function scrubber(secrets: readonly string[]): (line: string) => string {
+  const needles = new Set<string>();
+  for (const s of secrets) {
+    // A secret shorter than 4 characters would scrub ordinary words; such a secret is weak anyway.
+    if (s.length < 4) continue;
+    needles.add(s);
+    needles.add(JSON.stringify(s).slice(1, -1));
+  }
+  const list = [...needles].sort((a, b) => b.length - a.length);
+  if (list.length === 0) return (line) => line;
+  return (line) => {
+    let out = line;
+    for (const n of list) out = out.split(n).join('[REDACTED]');
+    return out;
+  };
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const scrub = scrubber(opts.secrets ?? []);
+  const usePretty = opts.pretty ?? (opts.destination === undefined && Boolean(process.stderr.isTTY));
+  const sink: { write(line: string): unknown } = usePretty
+    ? pretty({ destination: 2, sync: true, colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' })
+    : (opts.destination ?? { write: (line: string) => process.stderr.write(line) });
+  const destination: DestinationStream = { write: (line: string) => void sink.write(scrub(line)) };
+  return pino(
+    {
+      level: opts.level ?? 'info',
+      ...(opts.name ? { name: opts.name } : {}),
+      base: undefined,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+    },
+    destination,
+  );
+}
