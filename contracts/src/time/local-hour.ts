@@ -1,0 +1,70 @@
+/**
+ * The one rule for which local day and hour a reading belongs to (contracts/MODEL-FORMAT.md):
+ * the day and hour containing the END of its interval, an end exactly on the hour belonging to
+ * the hour before — i.e. the local day and hour of the instant `end − 1 ms`. Collector, training,
+ * `run` and the UDF's callers all use this function, so they cannot disagree.
+ */
+export interface DayHour {
+  /** ISO day of week, 1 = Monday … 7 = Sunday. */
+  day: number;
+  /** Local hour of day, 0–23. */
+  hour: number;
+}
+
+const WEEKDAY: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: 'numeric', hourCycle: 'h23' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Local day and hour of an instant, without the end-of-interval rule. */
+export function dayHourAt(instantMs: number, timeZone: string): DayHour {
+  let day = 0;
+  let hour = -1;
+  for (const p of formatter(timeZone).formatToParts(instantMs)) {
+    if (p.type === 'weekday') day = WEEKDAY[p.value] ?? 0;
+    else if (p.type === 'hour') hour = Number(p.value) % 24;
+  }
+  if (day === 0 || hour < 0) throw new Error(`cannot read the local day and hour of ${new Date(instantMs).toISOString()} in ${timeZone}`);
+  return { day, hour };
+}
+
+// Every UTC offset in use is a multiple of 15 minutes and changes on a 15-minute boundary, so all
+// instants of a 15-minute UTC bucket share their local day and hour. Caching by bucket keeps Intl
+// (microseconds per call) off the per-reading hot path.
+const BUCKET_MS = 15 * 60 * 1000;
+const caches = new Map<string, Map<number, DayHour>>();
+
+/** The local day and hour a reading whose interval ends at `endMs` belongs to. */
+export function dayHourOfReading(endMs: number, timeZone: string): DayHour {
+  const instant = endMs - 1;
+  const bucket = Math.floor(instant / BUCKET_MS);
+  let cache = caches.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    caches.set(timeZone, cache);
+  }
+  let dh = cache.get(bucket);
+  if (!dh) {
+    if (cache.size > 50_000) cache.clear();
+    dh = dayHourAt(instant, timeZone);
+    cache.set(bucket, dh);
+  }
+  return dh;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}

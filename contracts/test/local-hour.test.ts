@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { dayHourAt, dayHourOfReading, isValidTimeZone } from '../src/time/local-hour.js';
+
+const ms = (iso: string) => Date.parse(iso);
+
+describe('dayHourOfReading: the hour containing the end of the interval', () => {
+  it('puts 00:00–01:00 in hour 0 and a reading ending 04:30 in hour 4', () => {
+    // 2026-11-23 is a Monday.
+    expect(dayHourOfReading(ms('2026-11-23T01:00:00Z'), 'UTC')).toEqual({ day: 1, hour: 0 });
+    expect(dayHourOfReading(ms('2026-11-23T04:30:00Z'), 'UTC')).toEqual({ day: 1, hour: 4 });
+    expect(dayHourOfReading(ms('2026-11-23T04:00:00.001Z'), 'UTC')).toEqual({ day: 1, hour: 4 });
+  });
+
+  it('gives an interval ending exactly at midnight to the day before, hour 23', () => {
+    expect(dayHourOfReading(ms('2026-11-24T00:00:00Z'), 'UTC')).toEqual({ day: 1, hour: 23 });
+    expect(dayHourOfReading(ms('2026-11-30T00:00:00Z'), 'UTC')).toEqual({ day: 7, hour: 23 });
+  });
+
+  it('uses the configured time zone', () => {
+    // 2026-11-23T13:30Z is 00:30 on Tuesday in Sydney (UTC+11 in November).
+    expect(dayHourOfReading(ms('2026-11-23T13:30:00Z'), 'Australia/Sydney')).toEqual({ day: 2, hour: 0 });
+    expect(dayHourOfReading(ms('2026-11-23T13:30:00Z'), 'Asia/Kathmandu')).toEqual({ day: 1, hour: 19 });
+  });
+
+  it('spring forward (Europe/London, 2026-03-29): local 01:00–02:00 does not exist, no hour is invented', () => {
+    // 00:59:59 GMT then 02:00 BST. Minute readings across the jump.
+    const hours: number[] = [];
+    for (let t = ms('2026-03-29T00:01:00Z'); t <= ms('2026-03-29T02:00:00Z'); t += 60_000) hours.push(dayHourOfReading(t, 'Europe/London').hour);
+    expect(hours.slice(0, 59).every((h) => h === 0)).toBe(true); // 00:01 … 00:59 GMT
+    expect(hours[59]).toBe(0); // ends 01:00 GMT = 02:00 BST exactly: belongs to the hour before (local 00)
+    expect(hours.slice(60).every((h) => h === 2)).toBe(true); // 02:01 … 03:00 BST
+    expect(hours.includes(1)).toBe(false);
+  });
+
+  it('fall back (Europe/London, 2026-10-25): local hour 1 happens twice and both get hour 1', () => {
+    const counts = new Map<number, number>();
+    for (let t = ms('2026-10-24T23:01:00Z'); t <= ms('2026-10-25T03:00:00Z'); t += 60_000) {
+      const h = dayHourOfReading(t, 'Europe/London').hour;
+      counts.set(h, (counts.get(h) ?? 0) + 1);
+    }
+    expect(counts.get(0)).toBe(60);
+    expect(counts.get(1)).toBe(120); // 60 BST minutes + 60 GMT minutes
+    expect(counts.get(2)).toBe(60);
+  });
+
+  it('agrees with the uncached Intl answer for every 7 minutes of a year in Sydney', () => {
+    for (let t = ms('2026-01-01T00:00:00Z'); t < ms('2027-01-01T00:00:00Z'); t += 7 * 60_000 + 13_000) {
+      expect(dayHourOfReading(t, 'Australia/Sydney')).toEqual(dayHourAt(t - 1, 'Australia/Sydney'));
+    }
+  });
+
+  it('knows a real zone from a made-up one', () => {
+    expect(isValidTimeZone('Australia/Sydney')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+});
