@@ -1,0 +1,22 @@
+-- Anomalies that last: per meter and kind, the anomalous readings in the last 15 minutes, kept
+-- only where there are at least 10 of them (with one reading a minute). A kettle is a blip; a
+-- heater left on fills the window. Query it with
+--   SELECT * FROM SUSTAINED_ANOMALIES WHERE meter_key = 'house' EMIT CHANGES;
+CREATE TABLE IF NOT EXISTS SUSTAINED_ANOMALIES WITH (
+    KAFKA_TOPIC = 'SUSTAINED_ANOMALIES',
+    VALUE_FORMAT = 'JSON'
+) AS SELECT
+    meter_key,
+    kind,
+    WINDOWSTART AS window_start,
+    WINDOWEND AS window_end,
+    COUNT(*) AS anomalies,
+    MAX(kwh) AS max_kwh,
+    MAX(fn) AS max_fn,
+    MIN(fn) AS min_fn,
+    LATEST_BY_OFFSET(event_ts) AS last_event_ts
+FROM ANOMOLY_POWER
+WINDOW HOPPING (SIZE 15 MINUTES, ADVANCE BY 1 MINUTE)
+GROUP BY meter_key, kind
+HAVING COUNT(*) >= 10
+EMIT CHANGES;
