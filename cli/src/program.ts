@@ -2,8 +2,10 @@ import { Command, Option } from 'commander';
 import { createRequire } from 'node:module';
 import * as config from './commands/config.js';
 import * as doctor from './commands/doctor.js';
+import * as ksql from './commands/ksql.js';
+import * as watch from './commands/watch.js';
 
-const COMMANDS = [doctor, config];
+const COMMANDS = [ksql, watch, doctor, config];
 
 function version(): string {
   const require = createRequire(import.meta.url);

@@ -1,23 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { cli } from './run-cli.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-
-const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-// An empty working directory so no developer's .env leaks into these runs.
-const CWD = mkdtempSync(join(tmpdir(), 'ss-cli-'));
-const CLEAN_ENV = Object.fromEntries(
-  Object.entries(process.env).filter(
-    ([k]) => !/^(STREAM_SMARTS_|KAFKA_|SCHEMA_REGISTRY_|KSQLDB_|H2O_|HOME_ASSISTANT_|PUSHBULLET_)/.test(k),
-  ),
-);
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  return execa('node', [BIN, ...args], { cwd: CWD, env: { ...CLEAN_ENV, ...env }, extendEnv: false, reject: false, timeout: 30_000 });
-}
 
 /** A closed port: something we just bound and released. */
 async function closedPort(): Promise<number> {

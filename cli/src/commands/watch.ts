@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { createContext, type GlobalOptions } from '../context.js';
+import { KsqlClient } from '../ksql/client.js';
+
+export const example = 'stream-smarts watch                  # print anomalies from ksqlDB as they arrive';
+
+export function register(program: Command): void {
+  program
+    .command('watch')
+    .description('print each anomaly on the ANOMOLY_POWER stream as it arrives, until Ctrl-C (a ksqlDB push query)')
+    .option('--from-beginning', 'start with the anomalies already on the topic')
+    .option('--stream <name>', 'the stream to watch', 'ANOMOLY_POWER')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ stream-smarts watch
+  $ stream-smarts watch --from-beginning --json | jq .FN`,
+    )
+    .action(async (opts: { fromBeginning?: boolean; stream: string }, cmd: Command) => {
+      const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.stream)) throw new Error(`--stream ${JSON.stringify(opts.stream)} is not a stream name`);
+      const client = new KsqlClient({ url: ctx.config.ksqldb.url, ...(ctx.config.ksqldb.auth ? { auth: ctx.config.ksqldb.auth } : {}) });
+      const ac = new AbortController();
+      const stop = () => ac.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const time = new Intl.DateTimeFormat('sv-SE', { timeZone: ctx.config.timezone, dateStyle: 'short', timeStyle: 'medium' });
+      let count = 0;
+      try {
+        for await (const row of client.stream(`SELECT * FROM ${opts.stream} EMIT CHANGES;`, {
+          signal: ac.signal,
+          properties: opts.fromBeginning ? { 'auto.offset.reset': 'earliest' } : {},
+          onHeader: () => ctx.log.info({ stream: opts.stream, url: ctx.config.ksqldb.url }, 'watching; Ctrl-C to stop'),
+        })) {
+          count++;
+          if (ctx.json) {
+            ctx.out(JSON.stringify(row));
+            continue;
+          }
+          const ts = typeof row['EVENT_TS'] === 'number' ? time.format(new Date(row['EVENT_TS'])) : '?';
+          const kwh = typeof row['KWH'] === 'number' ? Math.round(row['KWH']) : row['KWH'];
+          const fn = typeof row['FN'] === 'number' ? row['FN'].toFixed(2) : row['FN'];
+          ctx.out(`${ts}  ${String(row['METER_KEY'] ?? row['METER_ID'] ?? '')}  ${String(row['KIND'] ?? (Number(row['FN']) > 1 ? 'high' : 'low'))}  ${String(kwh)} Wh/h at hour ${String(row['HOUR'])}  score ${String(fn)}`);
+        }
+      } catch (e) {
+        if ((e as Error).name !== 'AbortError') throw e;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+      ctx.log.info({ anomalies: count }, 'stopped watching');
+    });
+}
