@@ -1,7 +1,7 @@
 # Conventional entry points; each delegates to npm, Maven or docker compose.
 SHELL := bash
 .DEFAULT_GOAL := help
-.PHONY: help setup build test test-ts test-java bench clean
+.PHONY: help setup build test bench udf deploy up down clean
 
 NPM_STAMP := node_modules/.package-lock.json
 
@@ -21,6 +21,18 @@ test: setup ## run every test: TypeScript against a real Kafka broker, then the 
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-results/vitest.json
 	@scripts/check-no-leftovers.sh
 	@node scripts/test-summary.mjs
+
+udf: build ## the ANOMOLY_POWER jar with models/current inside, into ext/ (stream-smarts build)
+	node cli/dist/main.js build
+
+deploy: build ## build the jar, ship it to the compose stack's ksqlDB, apply ksql/ (stream-smarts deploy)
+	node cli/dist/main.js deploy
+
+up: ## start the docker-compose stack (Kafka, Schema Registry, ksqlDB, notifier)
+	docker compose up -d
+
+down: ## stop the docker-compose stack
+	docker compose down
 
 bench: setup ## print the benchmark figures
 	@echo "no benchmarks yet"

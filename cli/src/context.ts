@@ -21,7 +21,11 @@ export interface Context {
   out: (text: string) => void;
 }
 
-export function createContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {
+/**
+ * Loads the configuration from the global flags (plus a command's own setting flags, by flag
+ * name) and makes the logger. A bad setting throws ConfigError, which main.ts reports.
+ */
+export function createContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, commandFlags: Record<string, string | undefined> = {}): Context {
   const loaded = loadConfig({
     env,
     ...(opts.envFile ? { envFile: opts.envFile, envFileRequired: true } : {}),
@@ -32,6 +36,7 @@ export function createContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = proc
       'ksqldb-url': opts.ksqldbUrl,
       'h2o-url': opts.h2oUrl,
       timezone: opts.timezone,
+      ...commandFlags,
     },
   });
   const log = createLogger({ level: loaded.config.logLevel, secrets: loaded.secrets, name: 'stream-smarts' });

@@ -1,11 +1,14 @@
 import { Command, Option } from 'commander';
 import { createRequire } from 'node:module';
+import * as build from './commands/build.js';
+import * as collect from './commands/collect.js';
 import * as config from './commands/config.js';
+import * as deploy from './commands/deploy.js';
 import * as doctor from './commands/doctor.js';
 import * as ksql from './commands/ksql.js';
 import * as watch from './commands/watch.js';
 
-const COMMANDS = [ksql, watch, doctor, config];
+const COMMANDS = [collect, build, deploy, ksql, watch, doctor, config];
 
 function version(): string {
   const require = createRequire(import.meta.url);
@@ -27,6 +30,10 @@ export function createProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false });
   for (const c of COMMANDS) c.register(program);
-  program.addHelpText('after', `\nExamples:\n${COMMANDS.map((c) => `  $ ${c.example}`).join('\n')}\n\nConfiguration: flags > environment > .env > defaults; see \`stream-smarts config --settings\`.`);
+  // Each command's `example` is "command line  # what it does"; align the comments.
+  const examples = COMMANDS.map((c) => c.example.split(/\s+#\s+/) as [string, string?]);
+  const width = Math.max(...examples.map(([cmd]) => cmd.length));
+  const lines = examples.map(([cmd, what]) => `  $ ${cmd.padEnd(width)}${what ? `  # ${what}` : ''}`);
+  program.addHelpText('after', `\nExamples:\n${lines.join('\n')}\n\nConfiguration: flags > environment > .env > defaults; see \`stream-smarts config --settings\`.`);
   return program;
 }

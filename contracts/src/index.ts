@@ -5,3 +5,6 @@ export * from './log.js';
 export * from './kafka-log.js';
 export * from './time/local-hour.js';
 export * from './time/trailing-hour.js';
+export * from './anomaly-event.js';
+export * from './reading.js';
+export * from './envelope.js';

@@ -1,1 +1,13 @@
-export {};
+export * from './source.js';
+export * from './intervals.js';
+export * from './simulator.js';
+export * from './simulator-source.js';
+export * from './simulator-readings.js';
+export * from './replay.js';
+export * from './gpio-pulses.js';
+export * from './spool.js';
+export * from './state.js';
+export * from './producer.js';
+export * from './drain.js';
+export * from './collector.js';
+export * from './config.js';

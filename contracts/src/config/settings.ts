@@ -70,6 +70,47 @@ const saslMechanism = z
   .transform((s) => s.trim().toLowerCase())
   .pipe(z.enum(['plain', 'scram-sha-256', 'scram-sha-512']));
 
+/** A whole number in [min, max], from text. */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** 90s, 10m, 1h, 500ms: milliseconds. */
+const duration = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.string().regex(/^\d+(ms|s|m|h)$/))
+  .transform((s) => {
+    const m = /^(\d+)(ms|s|m|h)$/.exec(s)!;
+    return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  });
+
+/** A Home Assistant entity id of one domain, e.g. media_player.kitchen_speaker. */
+const entityId = (domain: string) => z.string().trim().regex(new RegExp(`^${domain}\\.[a-z0-9_]+$`));
+
+/** An action (service) name of one domain, with or without the `<domain>.` prefix. */
+const serviceName = (domain: string) =>
+  z
+    .string()
+    .trim()
+    .transform((s) => (s.startsWith(`${domain}.`) ? s.slice(domain.length + 1) : s))
+    .pipe(z.string().regex(/^[a-z0-9_]+$/));
+
+/** 22:00-07:00: minutes after midnight of start and end; the range may wrap past midnight. */
+const hourRange = z
+  .string()
+  .trim()
+  .regex(/^([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d$/)
+  .transform((s) => {
+    const [a, b] = s.split('-') as [string, string];
+    const min = (t: string) => Number(t.split(':')[0]) * 60 + Number(t.split(':')[1]);
+    return { startMinute: min(a), endMinute: min(b) };
+  });
+
 function spec<T>(s: SettingSpec<T>): SettingSpec<T> {
   return s;
 }
@@ -241,6 +282,307 @@ export const SETTINGS = {
     describe: 'Pushbullet access token (optional; enables phone pushes)',
     expect: 'a non-empty token (pushbullet.com → Settings → Access Tokens)',
     schema: nonEmpty,
+  }),
+  'pushbullet.url': spec({
+    key: 'pushbullet.url',
+    env: ['STREAM_SMARTS_PUSHBULLET_URL'],
+    default: 'https://api.pushbullet.com',
+    describe: 'Pushbullet API base URL (change only for a test double or proxy)',
+    expect: 'an http:// or https:// URL, e.g. https://api.pushbullet.com',
+    schema: httpUrl,
+  }),
+  'pushbullet.deviceIden': spec({
+    key: 'pushbullet.deviceIden',
+    env: ['STREAM_SMARTS_PUSHBULLET_DEVICE_IDEN'],
+    describe: 'Push to this one Pushbullet device only (default: all your devices)',
+    expect: 'a device iden from GET /v2/devices',
+    schema: nonEmpty,
+  }),
+  'pushbullet.channelTag': spec({
+    key: 'pushbullet.channelTag',
+    env: ['STREAM_SMARTS_PUSHBULLET_CHANNEL_TAG'],
+    describe: 'Push to the subscribers of this Pushbullet channel you own instead',
+    expect: 'a channel tag',
+    schema: nonEmpty,
+  }),
+  'homeAssistant.mediaPlayer': spec({
+    key: 'homeAssistant.mediaPlayer',
+    env: ['STREAM_SMARTS_HOME_ASSISTANT_MEDIA_PLAYER'],
+    describe: 'Speaker that announces alerts (enables voice alerts), e.g. a Google Home',
+    expect: 'a media_player entity id such as media_player.kitchen_speaker',
+    schema: entityId('media_player'),
+  }),
+  'homeAssistant.ttsEntity': spec({
+    key: 'homeAssistant.ttsEntity',
+    env: ['STREAM_SMARTS_HOME_ASSISTANT_TTS_ENTITY'],
+    describe: 'TTS entity for the tts.speak action (preferred over ttsService)',
+    expect: 'a tts entity id such as tts.google_translate_en_com',
+    schema: entityId('tts'),
+  }),
+  'homeAssistant.ttsService': spec({
+    key: 'homeAssistant.ttsService',
+    env: ['STREAM_SMARTS_HOME_ASSISTANT_TTS_SERVICE'],
+    describe: 'Legacy TTS action, tts.<platform>_say, used when no ttsEntity is set',
+    expect: 'an action name such as google_translate_say',
+    schema: serviceName('tts'),
+  }),
+  'homeAssistant.notifyService': spec({
+    key: 'homeAssistant.notifyService',
+    env: ['STREAM_SMARTS_HOME_ASSISTANT_NOTIFY_SERVICE'],
+    describe: 'Home Assistant notify action for phone alerts (enables HA notify)',
+    expect: 'an action name such as mobile_app_pixel_7',
+    schema: serviceName('notify'),
+  }),
+  'homeAssistant.quietHours': spec({
+    key: 'homeAssistant.quietHours',
+    env: ['STREAM_SMARTS_HOME_ASSISTANT_QUIET_HOURS'],
+    describe: 'Local hours when the speaker stays silent (pushes still go)',
+    expect: 'HH:MM-HH:MM in the household time zone, e.g. 22:00-07:00',
+    schema: hourRange,
+  }),
+  'notifier.topic': spec({
+    key: 'notifier.topic',
+    env: ['STREAM_SMARTS_NOTIFIER_TOPIC'],
+    default: 'ANOMOLY_POWER',
+    describe: 'Topic of anomaly events the notifier consumes',
+    expect: 'a Kafka topic name',
+    schema: nonEmpty,
+  }),
+  'notifier.groupId': spec({
+    key: 'notifier.groupId',
+    env: ['STREAM_SMARTS_NOTIFIER_GROUP_ID'],
+    default: 'stream-smarts-notifier',
+    describe: 'Kafka consumer group of the notifier',
+    expect: 'a non-empty string',
+    schema: nonEmpty,
+  }),
+  'notifier.fromBeginning': spec({
+    key: 'notifier.fromBeginning',
+    env: ['STREAM_SMARTS_NOTIFIER_FROM_BEGINNING'],
+    default: 'false',
+    describe: 'A new consumer group starts at the oldest anomaly instead of new ones',
+    expect: 'true or false',
+    schema: bool,
+  }),
+  'notifier.sessionTimeout': spec({
+    key: 'notifier.sessionTimeout',
+    env: ['STREAM_SMARTS_NOTIFIER_SESSION_TIMEOUT'],
+    default: '10s',
+    describe: 'Kafka group session timeout: how soon a restarted notifier takes over from a crashed one',
+    expect: 'a duration from 6s (the broker\'s usual minimum) to 5m',
+    schema: duration,
+  }),
+  'notifier.stateDir': spec({
+    key: 'notifier.stateDir',
+    env: ['STREAM_SMARTS_NOTIFIER_STATE_DIR'],
+    default: '.stream-smarts/notifier',
+    describe: 'Directory for episode state, the delivery ledger and the dead-letter file',
+    expect: 'a directory path (created if missing)',
+    schema: nonEmpty,
+  }),
+  'notifier.fireAfter': spec({
+    key: 'notifier.fireAfter',
+    env: ['STREAM_SMARTS_NOTIFIER_FIRE_AFTER'],
+    default: '1',
+    describe: 'Anomalies within fireWindow before an episode alerts (a kettle is not a heater)',
+    expect: 'a whole number of 1 or more',
+    schema: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+  }),
+  'notifier.fireWindow': spec({
+    key: 'notifier.fireWindow',
+    env: ['STREAM_SMARTS_NOTIFIER_FIRE_WINDOW'],
+    default: '10m',
+    describe: 'Window in which fireAfter anomalies must fall',
+    expect: 'a duration such as 90s, 10m or 1h',
+    schema: duration,
+  }),
+  'notifier.repeatInterval': spec({
+    key: 'notifier.repeatInterval',
+    env: ['STREAM_SMARTS_NOTIFIER_REPEAT_INTERVAL'],
+    default: '1h',
+    describe: 'Least time between reminders while an episode continues',
+    expect: 'a duration such as 30m or 2h',
+    schema: duration,
+  }),
+  'notifier.resolveAfter': spec({
+    key: 'notifier.resolveAfter',
+    env: ['STREAM_SMARTS_NOTIFIER_RESOLVE_AFTER'],
+    default: '15m',
+    describe: 'Quiet period (no anomalies, event time) after which an episode is over',
+    expect: 'a duration such as 15m',
+    schema: duration,
+  }),
+  'notifier.notifyResolved': spec({
+    key: 'notifier.notifyResolved',
+    env: ['STREAM_SMARTS_NOTIFIER_NOTIFY_RESOLVED'],
+    default: 'true',
+    describe: 'Send a "back to normal" message when an alerted episode ends',
+    expect: 'true or false',
+    schema: bool,
+  }),
+  'notifier.console': spec({
+    key: 'notifier.console',
+    env: ['STREAM_SMARTS_NOTIFIER_CONSOLE'],
+    describe: 'Print alerts on stdout (default: only when no other sink is configured)',
+    expect: 'true or false',
+    schema: bool,
+  }),
+  'notifier.retryAttempts': spec({
+    key: 'notifier.retryAttempts',
+    env: ['STREAM_SMARTS_NOTIFIER_RETRY_ATTEMPTS'],
+    default: '6',
+    describe: 'Attempts per sink before an alert goes to the dead-letter file',
+    expect: 'a whole number from 1 to 100',
+    schema: wholeNumber(1, 100),
+  }),
+  'notifier.retryBaseDelay': spec({
+    key: 'notifier.retryBaseDelay',
+    env: ['STREAM_SMARTS_NOTIFIER_RETRY_BASE_DELAY'],
+    default: '500ms',
+    describe: 'First retry delay; doubles each attempt, with jitter',
+    expect: 'a duration such as 500ms or 2s',
+    schema: duration,
+  }),
+  'notifier.retryMaxDelay': spec({
+    key: 'notifier.retryMaxDelay',
+    env: ['STREAM_SMARTS_NOTIFIER_RETRY_MAX_DELAY'],
+    default: '30s',
+    describe: 'Longest wait between retries, and longest rate-limit wait honoured',
+    expect: 'a duration such as 30s or 5m',
+    schema: duration,
+  }),
+  'notifier.messageHigh': spec({
+    key: 'notifier.messageHigh',
+    env: ['STREAM_SMARTS_NOTIFIER_MESSAGE_HIGH'],
+    default: 'Unusual power usage of {wh} Wh at {time}. Please check!',
+    describe: 'Alert text for high usage; placeholders {wh} {kwh} {time} {hour} {meter} {kind} {fn} {count} {since}',
+    expect: 'a non-empty template',
+    schema: nonEmpty,
+  }),
+  'notifier.messageLow': spec({
+    key: 'notifier.messageLow',
+    env: ['STREAM_SMARTS_NOTIFIER_MESSAGE_LOW'],
+    default: 'Unusually low power usage of {wh} Wh at {time}. Please check!',
+    describe: 'Alert text for low usage (same placeholders)',
+    expect: 'a non-empty template',
+    schema: nonEmpty,
+  }),
+  'notifier.messageResolved': spec({
+    key: 'notifier.messageResolved',
+    env: ['STREAM_SMARTS_NOTIFIER_MESSAGE_RESOLVED'],
+    default: 'Power usage is back to normal (unusually {kind} since {since}).',
+    describe: 'Text of the "back to normal" message (same placeholders)',
+    expect: 'a non-empty template',
+    schema: nonEmpty,
+  }),
+  // --- pi-collector (stream-smarts collect, node pi-collector/dist/main.js) ---
+  'collector.meterId': spec({
+    key: 'collector.meterId',
+    env: ['STREAM_SMARTS_METER_ID'],
+    flag: 'meter-id',
+    default: 'home',
+    describe: 'Meter id: the raw_power record key and meter_id field',
+    expect: 'letters, digits, ".", "_" or "-", 1-64 characters',
+    schema: z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/),
+  }),
+  'collector.source': spec({
+    key: 'collector.source',
+    env: ['STREAM_SMARTS_COLLECTOR_SOURCE'],
+    flag: 'source',
+    default: 'gpio',
+    describe: 'Where pulses come from: the GPIO line, a replayed history file, or the simulated household',
+    expect: 'one of gpio, replay, simulator',
+    schema: z.string().trim().toLowerCase().pipe(z.enum(['gpio', 'replay', 'simulator'])),
+  }),
+  'collector.intervalS': spec({
+    key: 'collector.intervalS',
+    env: ['STREAM_SMARTS_INTERVAL_S'],
+    flag: 'interval',
+    default: '60',
+    describe: 'Reading interval in seconds, aligned to the wall clock',
+    expect: 'a whole number of seconds dividing 900, e.g. 10, 30, 60, 300, 900',
+    schema: z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(900).refine((n) => 900 % n === 0)),
+  }),
+  'collector.impulsesPerKwh': spec({
+    key: 'collector.impulsesPerKwh',
+    env: ['STREAM_SMARTS_IMPULSES_PER_KWH'],
+    flag: 'impulses-per-kwh',
+    default: '1000',
+    describe: 'Meter constant printed on the meter (imp/kWh); 1000 means 1 Wh per blink',
+    expect: 'a positive number of impulses per kWh, e.g. 1000, 800 or 3200',
+    schema: z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number).pipe(z.number().positive().max(1_000_000)),
+  }),
+  'collector.stateDir': spec({
+    key: 'collector.stateDir',
+    env: ['STREAM_SMARTS_STATE_DIR', 'STATE_DIRECTORY'],
+    flag: 'state-dir',
+    default: './collector-state',
+    describe: 'Directory of the collector checkpoint and spool (systemd StateDirectory= sets STATE_DIRECTORY)',
+    expect: 'a writable directory path',
+    schema: nonEmpty,
+  }),
+  'collector.spoolMaxReadings': spec({
+    key: 'collector.spoolMaxReadings',
+    env: ['STREAM_SMARTS_SPOOL_MAX_READINGS'],
+    flag: 'spool-max-readings',
+    default: '100000',
+    describe: 'Readings kept on disk while Kafka is unreachable (100000 = 69 days of minutes); then the oldest are dropped',
+    expect: 'a whole number from 10 to 10000000',
+    schema: z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(10).max(10_000_000)),
+  }),
+  'collector.checkpointS': spec({
+    key: 'collector.checkpointS',
+    env: ['STREAM_SMARTS_CHECKPOINT_S'],
+    flag: 'checkpoint',
+    default: '5',
+    describe: 'Seconds between checkpoints of the open interval (the most pulses a power cut can lose)',
+    expect: 'a whole number of seconds from 1 to 3600',
+    schema: z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(3600)),
+  }),
+  'gpio.chip': spec({
+    key: 'gpio.chip',
+    env: ['STREAM_SMARTS_GPIO_CHIP'],
+    flag: 'gpio-chip',
+    default: 'gpiochip0',
+    describe: 'GPIO chip of the pulse input (see gpiodetect)',
+    expect: 'a chip name, number or path, e.g. gpiochip0, 0 or /dev/gpiochip0',
+    schema: z.string().trim().regex(/^[A-Za-z0-9/_.-]+$/),
+  }),
+  'gpio.line': spec({
+    key: 'gpio.line',
+    env: ['STREAM_SMARTS_GPIO_LINE'],
+    flag: 'gpio-line',
+    default: '17',
+    describe: 'GPIO line (offset or name) the sensor output is wired to (see gpioinfo)',
+    expect: 'a line offset such as 17 or a line name such as GPIO17',
+    schema: z.string().trim().regex(/^[A-Za-z0-9_.-]+$/),
+  }),
+  'gpio.edge': spec({
+    key: 'gpio.edge',
+    env: ['STREAM_SMARTS_GPIO_EDGE'],
+    flag: 'gpio-edge',
+    default: 'falling',
+    describe: 'Edge that marks a blink (LM393 light-sensor modules pull their output low on light: falling)',
+    expect: 'rising or falling',
+    schema: z.string().trim().toLowerCase().pipe(z.enum(['rising', 'falling'])),
+  }),
+  'gpio.bias': spec({
+    key: 'gpio.bias',
+    env: ['STREAM_SMARTS_GPIO_BIAS'],
+    flag: 'gpio-bias',
+    default: 'as-is',
+    describe: 'Pull resistor of the input line',
+    expect: 'one of as-is, pull-up, pull-down, disable',
+    schema: z.string().trim().toLowerCase().pipe(z.enum(['as-is', 'pull-up', 'pull-down', 'disable'])),
+  }),
+  'gpio.debounceUs': spec({
+    key: 'gpio.debounceUs',
+    env: ['STREAM_SMARTS_GPIO_DEBOUNCE_US'],
+    flag: 'gpio-debounce-us',
+    default: '20000',
+    describe: 'Edges closer than this many microseconds to the previous pulse are bounces',
+    expect: 'a whole number of microseconds from 0 to 1000000',
+    schema: z.string().trim().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(0).max(1_000_000)),
   }),
 } as const;
 

@@ -1,0 +1,92 @@
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { execa } from 'execa';
+import { createContext, type GlobalOptions } from '../context.js';
+import { findComposeFile } from '../compose.js';
+import { runPlan } from '../deploy/run-plan.js';
+import { applySteps, buildStep, queriesRunningStep, restartSteps, rollbackSteps, shipSteps, type StepContext } from '../deploy/steps.js';
+import { composeTarget, readTargets, type Target } from '../deploy/targets.js';
+import { REPO_ROOT, buildPlan, readModel } from '../udf/build.js';
+
+export const example = 'stream-smarts deploy --dry-run        # build the UDF with the model, ship it to ksqlDB, apply ksql/';
+
+interface DeployOptions {
+  model: string;
+  targets?: string;
+  ksqlDir: string;
+  dryRun?: boolean;
+  rollback?: boolean;
+  healthTimeout: string;
+}
+
+export async function haveMaven(): Promise<boolean> {
+  try {
+    await execa('mvn', ['-v'], { timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('deploy')
+    .description('build the UDF jar with the model inside, copy it to each ksqlDB server, restart, verify, apply ksql/ and check the queries')
+    .option('--model <dir>', 'the model to deploy', join(REPO_ROOT, 'models', 'current'))
+    .option('--targets <file>', 'JSON list of ksqlDB servers [{name, url, extDir, restart}] (default: the docker-compose stack)')
+    .option('--ksql-dir <dir>', 'the numbered statement files to apply', join(REPO_ROOT, 'ksql'))
+    .option('--dry-run', 'print every step with its exact command or statement; change nothing')
+    .option('--rollback', "restore each target's previous jar (*.previous) and restart it")
+    .option('--health-timeout <seconds>', 'how long to wait for a restarted server to be healthy', '180')
+    .addHelpText(
+      'after',
+      `
+Steps: build (local Maven, else Docker's Maven image) → for each target in turn: copy the jar into
+its extension directory keeping the old one as stream-smarts-udf.jar.previous, restart, wait for
+/healthcheck, verify with DESCRIBE FUNCTION ANOMOLY_POWER that it loaded this model → apply ksql/
+(skipping streams and tables already there) → check SHOW QUERIES.
+
+A targets file for a cluster (restarted one at a time; extDir a local path or user@host:/path):
+  [{"name": "ksql-1", "url": "http://ksql-1:8088", "extDir": "deploy@ksql-1:/etc/ksqldb/ext",
+    "restart": "ssh deploy@ksql-1 sudo systemctl restart confluent-ksqldb"}]
+
+Examples:
+  $ stream-smarts deploy --dry-run
+  $ stream-smarts deploy
+  $ stream-smarts deploy --model models/2026-11-23T193000Z --targets cluster.json
+  $ stream-smarts deploy --rollback`,
+    )
+    .action(async (opts: DeployOptions, cmd: Command) => {
+      const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
+      const healthSeconds = Number(opts.healthTimeout);
+      if (!(healthSeconds > 0)) throw new Error(`--health-timeout ${JSON.stringify(opts.healthTimeout)}: expected a number of seconds`);
+      const sctx: StepContext = { log: ctx.log, healthTimeoutMs: healthSeconds * 1000, output: ctx.json ? 'pipe' : 'inherit', ...(ctx.config.ksqldb.auth ? { auth: ctx.config.ksqldb.auth } : {}) };
+
+      let targets: Target[];
+      if (opts.targets) {
+        targets = readTargets(opts.targets);
+      } else {
+        const compose = findComposeFile();
+        if (!compose) throw new Error('no docker-compose.yml found here or above: run from the stream-smarts checkout, or give --targets FILE');
+        targets = [composeTarget(ctx.config.ksqldb.url, compose, join(dirname(compose), 'ext'))];
+      }
+
+      if (opts.rollback) {
+        await runPlan(ctx, `Roll back ${targets.map((t) => t.name).join(', ')}`, targets.flatMap((t) => rollbackSteps(t, sctx)), { dryRun: Boolean(opts.dryRun) });
+        return;
+      }
+
+      const model = readModel(opts.model);
+      const plan = buildPlan(model, { haveMaven: await haveMaven() });
+      const steps = [
+        buildStep(plan, sctx),
+        ...targets.flatMap((t) => [...shipSteps(t, plan.builtJar, sctx), ...restartSteps(t, sctx, plan.expectedVersion)]),
+        ...applySteps(targets[0]!.url, opts.ksqlDir, sctx),
+        queriesRunningStep(targets[0]!.url, sctx),
+      ];
+      await runPlan(ctx, `Deploy model ${model.modelId || model.dir} (ANOMOLY_POWER ${plan.expectedVersion}) to ${targets.map((t) => t.name).join(', ')}`, steps, {
+        dryRun: Boolean(opts.dryRun),
+        rollbackHint: 'to roll back: stream-smarts deploy --rollback (restores stream-smarts-udf.jar.previous on each target and restarts it)',
+      });
+    });
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository this CLI runs from (cli/dist/udf → ../../..). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export const JAR_NAME = 'stream-smarts-udf.jar';
+
+/** The Maven image used when there is no local Maven; the same JDK line the jar targets. */
+export const MAVEN_IMAGE = 'maven:3.9-eclipse-temurin-17';
+
+export interface BuildPlan {
+  /** The exact command, argv form. */
+  command: string[];
+  /** Where Maven leaves the jar. */
+  builtJar: string;
+  /** Where the compose stack's ksqlDB reads it (ext/, mounted into the container). */
+  extJar: string;
+  modelDir: string;
+  /** What DESCRIBE FUNCTION ANOMOLY_POWER reports once a server loaded this jar. */
+  expectedVersion: string;
+  via: 'maven' | 'docker';
+}
+
+export interface ModelInfo {
+  dir: string;
+  contentHash: string;
+  modelId: string;
+}
+
+/** Reads the model's identity from its envelope.json and checks it against the MOJOs' bytes. */
+export function readModel(modelDir: string): ModelInfo {
+  const dir = resolve(modelDir);
+  const envelopePath = join(dir, 'envelope.json');
+  if (!existsSync(envelopePath)) {
+    throw new Error(`no model in ${dir}: envelope.json is missing (train one with \`stream-smarts train\`, or pass --model DIR)`);
+  }
+  const envelope = JSON.parse(readFileSync(envelopePath, 'utf8')) as { contentHash?: string; modelId?: string };
+  const hash = createHash('sha256');
+  for (const f of ['lower.zip', 'upper.zip']) {
+    const p = join(dir, f);
+    if (!existsSync(p)) throw new Error(`no model in ${dir}: ${f} is missing`);
+    hash.update(readFileSync(p));
+  }
+  const actual = hash.digest('hex');
+  if (envelope.contentHash !== actual) {
+    throw new Error(`${envelopePath} says contentHash ${String(envelope.contentHash)}, but lower.zip and upper.zip hash to ${actual}: the model directory was changed by hand; train again`);
+  }
+  return { dir: realpathSync(dir), contentHash: actual, modelId: envelope.modelId ?? '' };
+}
+
+export function jarVersion(repo = REPO_ROOT): string {
+  const pom = readFileSync(join(repo, 'udf-java', 'pom.xml'), 'utf8');
+  // The project's own version: the first <version> after its <artifactId>stream-smarts-udf</artifactId>.
+  const m = /<artifactId>stream-smarts-udf<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(pom);
+  if (!m?.[1]) throw new Error('cannot read the UDF version from udf-java/pom.xml');
+  return m[1];
+}
+
+export function expectedVersion(model: ModelInfo, repo = REPO_ROOT): string {
+  return `${jarVersion(repo)}+model.${model.contentHash.slice(0, 12)}`;
+}
+
+/**
+ * Local Maven when there is one; otherwise Docker's official Maven image with the source, the
+ * model and the Maven cache mounted, and the `confluent` profile, which compiles against
+ * ksqlDB's real annotation jar from Confluent's repository.
+ */
+export function buildPlan(model: ModelInfo, opts: { haveMaven: boolean; repo?: string }): BuildPlan {
+  const repo = resolve(opts.repo ?? REPO_ROOT);
+  const udf = join(repo, 'udf-java');
+  const common = { builtJar: join(udf, 'target', JAR_NAME), extJar: join(repo, 'ext', JAR_NAME), modelDir: model.dir, expectedVersion: expectedVersion(model, repo) };
+  if (opts.haveMaven) {
+    return { ...common, via: 'maven', command: ['mvn', '-B', '-q', '-f', join(udf, 'pom.xml'), 'package', '-DskipTests', `-Dmodel.dir=${model.dir}`] };
+  }
+  return {
+    ...common,
+    via: 'docker',
+    command: [
+      'docker', 'run', '--rm',
+      '-v', `${udf}:/src`,
+      '-v', `${model.dir}:/model:ro`,
+      '-v', `${join(homedir(), '.m2')}:/root/.m2`,
+      '-w', '/src',
+      MAVEN_IMAGE,
+      'mvn', '-B', '-q', '-Pconfluent', 'package', '-DskipTests', '-Dmodel.dir=/model',
+    ],
+  };
+}

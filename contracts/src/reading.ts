@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/**
+ * One `raw_power` reading. The Avro schema in contracts/schemas/raw_power.avsc is the source of
+ * truth; this zod schema mirrors it for validation of readings read from files (replay, spool).
+ */
+export const ReadingSchema = z.object({
+  ts: z.number().int().nonnegative(),
+  meter_id: z.string().min(1),
+  day: z.number().int().min(1).max(7),
+  hour: z.number().int().min(0).max(23),
+  kwh: z.number().finite().nonnegative(),
+  wh: z.number().finite().nonnegative(),
+  interval_s: z.number().int().positive().max(3600),
+  pulses: z.number().int().nonnegative(),
+});
+
+export type Reading = z.infer<typeof ReadingSchema>;
+
+/** The Kafka topic and Schema Registry subject the 2018 statements read. */
+export const RAW_POWER_TOPIC = 'raw_power';
+export const RAW_POWER_SUBJECT = 'raw_power-value';
+
+/** Path of raw_power.avsc: works from src/ (tests) and dist/ (built), both one level below the package. */
+export const RAW_POWER_AVSC_PATH = fileURLToPath(new URL('../schemas/raw_power.avsc', import.meta.url));
+
+/** The Avro schema text of raw_power, read from the one .avsc file. */
+export function rawPowerAvsc(): string {
+  return readFileSync(RAW_POWER_AVSC_PATH, 'utf8');
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger, type Reading } from '@stream-smarts/contracts';
+import { runCollector } from '../src/collector.js';
+import { ReplaySource } from '../src/replay.js';
+import { Spool } from '../src/spool.js';
+import type { PulseSink } from '../src/source.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pi-collector-replay-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function sinkOf() {
+  const pulses: number[] = [];
+  const advanced: number[] = [];
+  const sink: PulseSink = { pulse: (t, c = 1) => void pulses.push(...Array(c).fill(t)), advance: (n) => void advanced.push(n), commit: () => undefined };
+  return { pulses, advanced, sink };
+}
+
+describe('replay', () => {
+  it('turns CSV energy into pulses spread over each interval, carrying fractions (800 imp/kWh)', async () => {
+    const f = join(dir, 'a.csv');
+    writeFileSync(f, 'timestamp,wh\n2026-04-05T02:01:00+11:00,10\n2026-04-05T02:02:00+11:00,3.1\n2026-04-05T02:01:00+10:00,2.5\n');
+    const { pulses, sink } = sinkOf();
+    await new ReplaySource({ path: f, speed: Infinity, whPerPulse: 1.25, intervalS: 60 }).run(sink, null, new AbortController().signal);
+    // 10 Wh = 8 pulses; 3.1 Wh = 2 pulses + 0.6 carried; 0.6 + 2.5 = 3.1 Wh = 2 pulses + 0.6 carried.
+    expect(pulses).toHaveLength(12);
+    const t1 = Date.parse('2026-04-05T02:01:00+11:00');
+    expect(pulses.slice(0, 8).every((t) => t > t1 - 60_000 && t <= t1)).toBe(true);
+    expect(pulses[7]).toBe(t1);
+  });
+
+  it('names the file and line of bad input', async () => {
+    const f = join(dir, 'bad.csv');
+    writeFileSync(f, 'timestamp,wh\n2026-04-05T02:01:00+11:00,10\n2026-04-05 02:02:00,3\n');
+    await expect(new ReplaySource({ path: f, speed: Infinity, whPerPulse: 1, intervalS: 60 }).run(sinkOf().sink, null, new AbortController().signal)).rejects.toThrow(
+      new RegExp(`${f}:3: "2026-04-05 02:02:00" is not an ISO-8601 timestamp with an offset`),
+    );
+    const g = join(dir, 'order.pulses');
+    writeFileSync(g, '1000\n3000\n2000\n');
+    await expect(new ReplaySource({ path: g, speed: Infinity, whPerPulse: 1, intervalS: 60 }).run(sinkOf().sink, null, new AbortController().signal)).rejects.toThrow(/order.pulses:3: .* is before the previous line's/);
+    expect(() => new ReplaySource({ path: join(dir, 'x.bin'), speed: 1, whPerPulse: 1, intervalS: 60 })).toThrow(/give --replay-format csv, jsonl or pulses/);
+  });
+
+  it('replays raw_power JSON lines into the same readings', async () => {
+    const f = join(dir, 'r.jsonl');
+    const t = Date.UTC(2026, 10, 23, 0, 0);
+    writeFileSync(f, [1, 2, 3].map((i) => JSON.stringify({ ts: t + i * 60_000, meter_id: 'x', day: 1, hour: 0, kwh: 0, wh: i * 5, interval_s: 60, pulses: i * 5 })).join('\n') + '\n');
+    const out: Reading[] = [];
+    await runCollector(
+      { meterId: 'j', intervalS: 60, impulsesPerKwh: 1000, timezone: 'UTC', stateDir: join(dir, 'sj'), spoolMaxReadings: 100, checkpointMs: 1000,
+        source: new ReplaySource({ path: f, speed: Infinity, whPerPulse: 1, intervalS: 60 }), log: createLogger({ level: 'silent' }), onReading: (r) => out.push(r) },
+      new AbortController().signal,
+    );
+    expect(out.map((r) => [r.ts - t, r.wh])).toEqual([[60_000, 5], [120_000, 10], [180_000, 15]]);
+  });
+});
+
+describe('spool', () => {
+  it('is bounded: when full it drops the oldest readings with an error naming the size and the energy lost', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'warn', destination: { write: (l: string) => void lines.push(l) } });
+    const spool = new Spool({ dir: mkdtempSync(join(dir, 'sp-')), maxReadings: 20, log });
+    for (let i = 1; i <= 25; i++) spool.append({ ts: i * 60_000, meter_id: 'm', day: 1, hour: 0, kwh: 0, wh: 2, interval_s: 60, pulses: 2 });
+    // Full at 20: the 21st, 23rd and 25th appends each dropped the oldest 10% (2 readings).
+    expect(spool.size).toBe(19);
+    expect(spool.peek(1)[0]!.ts).toBe(7 * 60_000);
+    expect(spool.droppedReadings).toBe(6);
+    expect(lines.join('')).toMatch(/spool full \(20 readings not yet in Kafka\): dropped the oldest 2 readings \(4 Wh\)/);
+    spool.close();
+  });
+
+  it('survives a torn last line (a crash mid-append) and keeps its order and marks across reopen', () => {
+    const d = mkdtempSync(join(dir, 'sp-'));
+    const log = createLogger({ level: 'silent' });
+    const a = new Spool({ dir: d, maxReadings: 100, log });
+    for (let i = 1; i <= 5; i++) a.append({ ts: i * 60_000, meter_id: 'm', day: 1, hour: 0, kwh: 0, wh: 1, interval_s: 60, pulses: 1 });
+    a.markProduced(2 * 60_000);
+    a.close();
+    writeFileSync(join(d, 'spool.jsonl'), readFileSync(join(d, 'spool.jsonl'), 'utf8') + '{"ts":360000,"met');
+    const b = new Spool({ dir: d, maxReadings: 100, log }, 4 * 60_000);
+    expect(b.peek(10).map((r) => r.ts / 60_000)).toEqual([3, 4, 5]);
+    expect(b.recovered.map((r) => r.ts / 60_000)).toEqual([5]);
+    b.append({ ts: 6 * 60_000, meter_id: 'm', day: 1, hour: 0, kwh: 0, wh: 1, interval_s: 60, pulses: 1 });
+    b.close();
+    expect(readFileSync(join(d, 'spool.jsonl'), 'utf8').trim().split('\n')).toHaveLength(6);
+  });
+});
