@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Benchmarks the UDF against scoring through h2o-genmodel directly (JMH, Maven profile `bench`):
+# (a) the UDF's lookup, (b) two EasyPredictModelWrappers held in fields, (c) wrappers built per
+# call. Prints scores/s per thread, the ratios a/b and a/c, and checks the scores are identical.
+# Takes about a minute on 2 cores. Usage: udf-java/scripts/bench.sh [MODEL_DIR]
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+model="$(cd "${1:-$here/src/test/resources/models/reference}" && pwd)"
+cd "$here"
+echo "bench: compiling with the JMH profile (mvn -Pbench test-compile)"
+mvn -B -q -Dstyle.color=never -Pbench test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+echo "bench: model $model"
+exec java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  -Dbench.model="$model" io.github.streamsmarts.udf.bench.BenchMain

@@ -1,0 +1,40 @@
+package io.github.streamsmarts.udf;
+
+import io.confluent.ksql.function.udf.Udf;
+import io.confluent.ksql.function.udf.UdfDescription;
+import io.confluent.ksql.function.udf.UdfParameter;
+import java.util.Map;
+import org.apache.kafka.common.Configurable;
+
+/** ANOMALY_POWER: the same function as ANOMOLY_POWER under its correct spelling. */
+@UdfDescription(
+    name = AnomalyPowerUdf.NAME,
+    description = Descriptions.FUNCTION,
+    author = Descriptions.AUTHOR,
+    version = BuildInfo.VERSION)
+public final class AnomalyPowerUdf implements Configurable {
+
+  static final String NAME = "anomaly_power";
+
+  private final AnomalyScorer scorer = new AnomalyScorer(NAME);
+
+  @Override
+  public void configure(final Map<String, ?> configs) {
+    scorer.configure(configs);
+  }
+
+  @Udf(description = Descriptions.BY_HOUR)
+  public Double anomalyPower(
+      @UdfParameter(value = "hour", description = Descriptions.HOUR_DOUBLE) final Double hour,
+      @UdfParameter(value = "kwh", description = Descriptions.KWH) final Double kwh) {
+    return scorer.score(hour, kwh);
+  }
+
+  @Udf(description = Descriptions.BY_CELL)
+  public Double anomalyPower(
+      @UdfParameter(value = "day", description = Descriptions.DAY) final Integer day,
+      @UdfParameter(value = "hour", description = Descriptions.HOUR_INT) final Integer hour,
+      @UdfParameter(value = "kwh", description = Descriptions.KWH) final Double kwh) {
+    return scorer.score(day, hour, kwh);
+  }
+}

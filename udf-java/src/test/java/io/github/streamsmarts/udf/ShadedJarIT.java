@@ -1,0 +1,132 @@
+package io.github.streamsmarts.udf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Test;
+
+/** What is inside the jar that goes to ksqlDB's ext/ directory, and that it runs as a command. */
+class ShadedJarIT {
+
+  private static final String OURS = "io/github/streamsmarts/udf/";
+
+  private static Path jar() {
+    return Path.of(System.getProperty("udf.jar", "target/stream-smarts-udf.jar"));
+  }
+
+  private static List<String> entries() throws Exception {
+    try (JarFile jar = new JarFile(jar().toFile())) {
+      final List<String> names = new ArrayList<>();
+      for (final ZipEntry entry : Collections.list(jar.entries())) {
+        names.add(entry.getName());
+      }
+      return names;
+    }
+  }
+
+  @Test
+  void noKsqlDbOrKafkaClassesAndNoStandInApi() throws Exception {
+    for (final String name : entries()) {
+      assertTrue(!name.startsWith("io/confluent/"), name);
+      assertTrue(!name.startsWith("org/apache/kafka/"), name);
+      assertTrue(!name.contains("/io/confluent/") && !name.contains("/org/apache/kafka/"), name);
+    }
+  }
+
+  @Test
+  void everyClassIsUnderTheProjectPackage() throws Exception {
+    for (final String name : entries()) {
+      if (name.endsWith(".class") && !name.startsWith("META-INF/versions/")) {
+        assertTrue(name.startsWith(OURS), "not relocated: " + name);
+      }
+    }
+  }
+
+  @Test
+  void genmodelIsRelocated() throws Exception {
+    final List<String> names = entries();
+    assertTrue(names.contains(OURS + "shaded/hex/genmodel/easy/EasyPredictModelWrapper.class"));
+    assertTrue(names.contains(OURS + "shaded/hex/genmodel/algos/gbm/GbmMojoModel.class"));
+    assertTrue(names.stream().anyMatch(n -> n.startsWith(OURS + "shaded/water/")));
+    assertTrue(names.stream().noneMatch(n -> n.startsWith("hex/") || n.startsWith("water/")));
+    for (final String name : names) {
+      if (name.startsWith("META-INF/services/") && !name.endsWith("/")) {
+        assertTrue(name.startsWith("META-INF/services/io.github.streamsmarts.udf.shaded."), name);
+      }
+    }
+  }
+
+  /** DESCRIBE FUNCTION's version must name the model the jar carries, or say it carries none. */
+  @Test
+  void versionNamesTheEmbeddedModel() throws Exception {
+    final String version = runJar("version").trim();
+    try (JarFile jar = new JarFile(jar().toFile())) {
+      final ZipEntry envelope = jar.getEntry(OURS + "embedded-model/envelope.json");
+      if (envelope == null) {
+        assertTrue(version.endsWith("+model.none"), version);
+      } else {
+        final String hash = JsonParser.parseString(new String(
+            jar.getInputStream(envelope).readAllBytes(), StandardCharsets.UTF_8))
+            .getAsJsonObject().get("contentHash").getAsString();
+        assertTrue(version.endsWith("+model." + hash.substring(0, 12)), version);
+      }
+    }
+  }
+
+  @Test
+  void manifestRunsTheCommand() throws Exception {
+    try (JarFile jar = new JarFile(jar().toFile())) {
+      assertEquals("io.github.streamsmarts.udf.cli.Main",
+          jar.getManifest().getMainAttributes().getValue("Main-Class"));
+    }
+  }
+
+  @Test
+  void javaDashJarEnvelopeMatchesTheTrainedEnvelope() throws Exception {
+    final String out = runJar("envelope", "--model", Fixture.modelDir().toString());
+    final JsonObject printed = JsonParser.parseString(out).getAsJsonObject();
+    final JsonObject trained = JsonParser.parseString(
+        Files.readString(Fixture.modelDir().resolve("envelope.json"))).getAsJsonObject();
+    for (final String table : new String[] {"cells", "hours"}) {
+      assertEquals(trained.getAsJsonArray(table).size(), printed.getAsJsonArray(table).size());
+      for (int i = 0; i < trained.getAsJsonArray(table).size(); i++) {
+        final JsonObject a = trained.getAsJsonArray(table).get(i).getAsJsonObject();
+        final JsonObject b = printed.getAsJsonArray(table).get(i).getAsJsonObject();
+        for (final String bound : new String[] {"lower", "upper"}) {
+          final double expected = a.get(bound).getAsDouble();
+          assertEquals(expected, b.get(bound).getAsDouble(), Math.abs(expected) * 1e-6);
+        }
+      }
+    }
+    assertEquals(5.4588, Double.parseDouble(runJar("score", "--model",
+        Fixture.modelDir().toString(), "--hour", "4", "--kwh", "1500").trim()), 1e-3);
+  }
+
+  private static String runJar(final String... args) throws Exception {
+    final List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar().toString());
+    Collections.addAll(command, args);
+    final Path err = Files.createTempFile("udf-jar", ".err");
+    final Process process = new ProcessBuilder(command)
+        .redirectError(err.toFile()).redirectInput(new File("/dev/null")).start();
+    final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "java -jar timed out");
+    assertEquals(0, process.exitValue(), Files.readString(err));
+    Files.delete(err);
+    return out;
+  }
+}
