@@ -1,0 +1,45 @@
+import type { Alert, Message } from './types.js';
+
+/** Alert texts; placeholders in braces, see `render`. The defaults keep the 2018 notifier's words. */
+export interface Templates {
+  high: string;
+  low: string;
+  resolved: string;
+}
+
+export const DEFAULT_TEMPLATES: Templates = {
+  high: 'Unusual power usage of {wh} Wh at {time}. Please check!',
+  low: 'Unusually low power usage of {wh} Wh at {time}. Please check!',
+  resolved: 'Power usage is back to normal (unusually {kind} since {since}).',
+};
+
+const TITLES: Record<Alert['type'], string> = {
+  fire: 'Power alert',
+  repeat: 'Power alert (still going)',
+  resolve: 'Power back to normal',
+  test: 'stream-smarts test alert',
+};
+
+function clock(ms: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+}
+
+/** Fills {wh} {kwh} {time} {hour} {meter} {kind} {fn} {count} {since}; an unknown placeholder stays as written. */
+export function render(alert: Alert, templates: Templates, timeZone: string): Message {
+  const e = alert.event;
+  const values: Record<string, string> = {
+    wh: String(Math.round(e.kwh * 1000)),
+    kwh: String(Math.round(e.kwh * 1000) / 1000),
+    // HOUR is the reading's local hour, as the 2018 message said it: "at 4:00".
+    time: `${e.hour}:00`,
+    hour: String(e.hour),
+    meter: alert.meterId,
+    kind: alert.kind,
+    fn: e.fn.toFixed(2),
+    count: String(alert.count),
+    since: clock(alert.startedAt, timeZone),
+  };
+  const template = alert.type === 'resolve' ? templates.resolved : alert.kind === 'high' ? templates.high : templates.low;
+  const body = template.replace(/\{(\w+)\}/g, (m, name: string) => values[name] ?? m);
+  return { title: TITLES[alert.type], body };
+}

@@ -1,0 +1,49 @@
+import type { AnomalyEvent, AnomalyKind } from '@stream-smarts/contracts';
+
+/** How anomalies become alerts; see episodes.ts. All times are milliseconds of event time. */
+export interface EpisodeRules {
+  /** Anomalies within `fireWindowMs` before an episode alerts; 1 alerts on the first. */
+  fireAfter: number;
+  fireWindowMs: number;
+  /** Least event time between two alerts of one continuing episode. */
+  repeatIntervalMs: number;
+  /** An episode with no anomaly for this long is over. */
+  resolveAfterMs: number;
+  /** Whether an alerted episode's end sends a "back to normal" message. */
+  notifyResolved: boolean;
+}
+
+export const DEFAULT_RULES: EpisodeRules = {
+  fireAfter: 1,
+  fireWindowMs: 10 * 60_000,
+  repeatIntervalMs: 60 * 60_000,
+  resolveAfterMs: 15 * 60_000,
+  notifyResolved: true,
+};
+
+export type AlertType = 'fire' | 'repeat' | 'resolve' | 'test';
+
+/** One thing to tell the household. `key` is its idempotency key: the same alert always gets the same key. */
+export interface Alert {
+  key: string;
+  episodeId: string;
+  /** 0 for the first alert of an episode, then 1, 2, ... */
+  seq: number;
+  type: AlertType;
+  kind: AnomalyKind;
+  meterId: string;
+  /** Event time that caused this alert (for a resolve: when the quiet period ran out). */
+  at: number;
+  /** Event time of the episode's first anomaly. */
+  startedAt: number;
+  /** Anomalies seen in the episode so far. */
+  count: number;
+  /** The latest anomaly of the episode. */
+  event: AnomalyEvent;
+}
+
+/** A rendered alert: what sinks send. */
+export interface Message {
+  title: string;
+  body: string;
+}

@@ -1,0 +1,99 @@
+import type { Logger } from '@stream-smarts/contracts';
+import type { Alert, Message } from './alert-core/types.js';
+import type { DeadLetterFile } from './dead-letter.js';
+import type { DeliveryLedger } from './ledger.js';
+import { SinkError, type Sink } from './sinks/types.js';
+
+export interface RetryPolicy {
+  /** Attempts per sink, the first included. */
+  attempts: number;
+  baseDelayMs: number;
+  /** Cap of one backoff wait, and the longest rate-limit wait honoured before giving up. */
+  maxDelayMs: number;
+}
+
+export interface SinkReport {
+  sink: string;
+  outcome: 'accepted' | 'suppressed' | 'already-delivered' | 'dead-lettered';
+  attempts: number;
+  detail: string;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Exponential backoff with jitter: attempt n waits between half and all of base·2^(n-1), capped. */
+export function backoffMs(attempt: number, p: RetryPolicy, random: () => number = Math.random): number {
+  const d = Math.min(p.maxDelayMs, p.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(d / 2 + (random() * d) / 2);
+}
+
+/**
+ * Sends one alert to every sink at once and resolves when each has accepted it or been given up
+ * on: a failing sink never holds the others back, and the caller commits only after this resolves.
+ * Given-up alerts go to the dead-letter file. Never throws.
+ */
+export class Delivery {
+  constructor(
+    private readonly sinks: readonly Sink[],
+    private readonly policy: RetryPolicy,
+    private readonly ledger: DeliveryLedger | undefined,
+    private readonly deadLetter: DeadLetterFile | undefined,
+    private readonly log: Logger,
+    private readonly wait: (ms: number) => Promise<void> = sleep,
+  ) {}
+
+  sinkNames(): string[] {
+    return this.sinks.map((s) => s.name);
+  }
+
+  async deliver(alert: Alert, message: Message): Promise<SinkReport[]> {
+    return Promise.all(this.sinks.map((s) => this.deliverTo(s, alert, message)));
+  }
+
+  private async deliverTo(sink: Sink, alert: Alert, message: Message): Promise<SinkReport> {
+    const ctx = { sink: sink.name, alert: alert.key, type: alert.type };
+    if (this.ledger?.has(sink.name, alert.key)) {
+      this.log.info(ctx, 'alert already delivered to this sink before a restart; not sending it again');
+      return { sink: sink.name, outcome: 'already-delivered', attempts: 0, detail: 'in the delivery ledger' };
+    }
+    let lastError = '';
+    let made = 0;
+    for (let attempt = 1; attempt <= this.policy.attempts; attempt++) {
+      made = attempt;
+      try {
+        const r = await sink.send(alert, message);
+        this.ledger?.add(sink.name, alert.key);
+        this.log.info({ ...ctx, attempt, detail: r.detail }, r.outcome === 'accepted' ? 'alert delivered' : `alert not sent: ${r.detail}`);
+        return { sink: sink.name, outcome: r.outcome, attempts: attempt, detail: r.detail };
+      } catch (e) {
+        const err = e instanceof SinkError ? e : new SinkError(`unexpected error: ${(e as Error).message}`, { retryable: true });
+        lastError = err.message;
+        if (!err.retryable) {
+          this.log.error({ ...ctx, attempt, status: err.status }, `${err.message}; not retrying`);
+          break;
+        }
+        if (attempt === this.policy.attempts) {
+          this.log.error({ ...ctx, attempt }, `${err.message}; giving up after ${attempt} attempts`);
+          break;
+        }
+        if (err.retryAfterMs !== undefined && err.retryAfterMs > this.policy.maxDelayMs) {
+          lastError = `${err.message} (asked to wait ${Math.ceil(err.retryAfterMs / 1000)} s, more than retryMaxDelay)`;
+          this.log.error({ ...ctx, attempt, retryAfterMs: err.retryAfterMs }, `${lastError}; giving up`);
+          break;
+        }
+        const delay = Math.max(backoffMs(attempt, this.policy), err.retryAfterMs ?? 0);
+        this.log.warn({ ...ctx, attempt, status: err.status, retryInMs: delay }, `${err.message}; retrying`);
+        await this.wait(delay);
+      }
+    }
+    if (this.deadLetter) {
+      this.deadLetter.write({ at: new Date().toISOString(), sink: sink.name, attempts: made, error: lastError, alert, message });
+      this.log.error({ ...ctx, file: this.deadLetter.path }, 'alert written to the dead-letter file');
+    }
+    return { sink: sink.name, outcome: 'dead-lettered', attempts: made, detail: lastError };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sinks.map((s) => s.close?.().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,25 @@
+import type { NotifierConfig } from '../config.js';
+import { ConsoleSink } from './console.js';
+import { HomeAssistantClient, HomeAssistantNotifySink, HomeAssistantVoiceSink } from './home-assistant.js';
+import { PushbulletSink } from './pushbullet.js';
+import type { Sink } from './types.js';
+
+export interface SinkDeps {
+  now?: () => number;
+  consoleOut?: { write(s: string): unknown };
+}
+
+/** Every configured sink; the console alone when nothing else is configured (or when asked for). */
+export function buildSinks(cfg: NotifierConfig, deps: SinkDeps = {}): Sink[] {
+  const sinks: Sink[] = [];
+  const now = deps.now ?? Date.now;
+  if (cfg.pushbullet) sinks.push(new PushbulletSink({ ...cfg.pushbullet, now }));
+  const ha = cfg.homeAssistant;
+  if (ha && (ha.voice || ha.notifyService)) {
+    const client = new HomeAssistantClient({ url: ha.url, token: ha.token, ...(ha.caFile ? { caFile: ha.caFile } : {}) });
+    if (ha.voice) sinks.push(new HomeAssistantVoiceSink(client, { ...ha.voice, timeZone: cfg.timezone, now }));
+    if (ha.notifyService) sinks.push(new HomeAssistantNotifySink(client, ha.notifyService));
+  }
+  if (cfg.console === true || (cfg.console === undefined && sinks.length === 0)) sinks.push(new ConsoleSink(deps.consoleOut));
+  return sinks;
+}
