@@ -16,9 +16,13 @@ setup: $(NPM_STAMP) build ## install dependencies (npm ci) and build
 build: $(NPM_STAMP) ## compile the TypeScript workspaces (tsc -b)
 	npm run build
 
-test: setup ## run every test: TypeScript against a real Kafka broker, then the Java UDF
-	@mkdir -p .cache/test-results
-	npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-results/vitest.json
+test: setup ## run every test: the Java UDF (Maven), then TypeScript against real Kafka and H2O
+	@mkdir -p .cache/test-results .cache/udf
+	mvn -B -f udf-java verify
+	@# Tests that score with the jar use this copy: the deploy tests rebuild udf-java/target meanwhile.
+	cp udf-java/target/stream-smarts-udf.jar .cache/udf/stream-smarts-udf.jar
+	STREAM_SMARTS_UDF_JAR=$(CURDIR)/.cache/udf/stream-smarts-udf.jar \
+	  npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-results/vitest.json
 	@scripts/check-no-leftovers.sh
 	@node scripts/test-summary.mjs
 
@@ -37,6 +41,6 @@ down: ## stop the docker-compose stack
 bench: setup ## print the benchmark figures
 	@echo "no benchmarks yet"
 
-clean: ## remove build output and caches (.cache holds the test Kafka jars)
+clean: ## remove build output and caches (the test Kafka and H2O jars)
 	npm run clean
-	rm -rf .cache
+	rm -rf .cache "$${XDG_CACHE_HOME:-$$HOME/.cache}/stream-smarts"

@@ -6,9 +6,11 @@ import * as config from './commands/config.js';
 import * as deploy from './commands/deploy.js';
 import * as doctor from './commands/doctor.js';
 import * as ksql from './commands/ksql.js';
+import * as notify from './commands/notify.js';
+import * as train from './commands/train.js';
 import * as watch from './commands/watch.js';
 
-const COMMANDS = [collect, build, deploy, ksql, watch, doctor, config];
+const COMMANDS = [train, collect, build, deploy, ksql, watch, notify, doctor, config];
 
 function version(): string {
   const require = createRequire(import.meta.url);

@@ -6,11 +6,11 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { cacheDir } from '../support/cache-dir.js';
 import { freePort, startSupervised } from '../support/process.js';
 
 const run = promisify(execFile);
 const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = resolve(HERE, '../..');
 const POM = join(HERE, 'pom.xml');
 
 /** The SASL users the broker knows, for tests of the client's auth options. */
@@ -38,9 +38,9 @@ export function kafkaVersion(): string {
   return m[1];
 }
 
-/** Resolves the broker's jars once into .cache/kafka/<version>/libs (Maven's own cache is ~/.m2). */
+/** Resolves the broker's jars once into <cache>/kafka/<version>/libs (see cacheDir; Maven's own cache is ~/.m2). */
 export async function resolveKafka(version = kafkaVersion()): Promise<string> {
-  const dir = join(REPO, '.cache', 'kafka', version);
+  const dir = cacheDir('kafka', version);
   const libs = join(dir, 'libs');
   const marker = join(dir, '.complete');
   if (existsSync(marker)) return libs;

@@ -1,0 +1,55 @@
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { TrainError } from './errors.js';
+
+/**
+ * Writing a model directory (contracts/MODEL-FORMAT.md) and pointing `models/current` at it.
+ * `current` is a relative symlink so a clone or a copied `models/` keeps working; where symlinks
+ * are refused (some Windows setups) it is a one-line file holding the directory's name.
+ */
+
+/** `2026-11-23T193000Z`: sortable, and safe as a directory name on every OS. */
+export function modelIdFor(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '');
+}
+
+export function prepareModelDir(dir: string): void {
+  if (existsSync(dir)) {
+    if (!lstatSync(dir).isDirectory()) throw new TrainError(`--out ${dir} exists and is not a directory`, 'choose another --out');
+    const stale = readdirSync(dir).filter((f) => ['lower.zip', 'upper.zip', 'envelope.json'].includes(f));
+    if (stale.length > 0) throw new TrainError(`--out ${dir} already holds a model (${stale.join(', ')})`, 'choose a new --out, or remove the old model first');
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
+/** Writes a file via a temp name and rename, so a reader never sees half a file. */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Points `<modelsDir>/current` at `modelDir` (which must be inside modelsDir). */
+export function pointCurrent(modelsDir: string, modelDir: string): string {
+  const current = join(modelsDir, 'current');
+  const target = relative(resolve(modelsDir), resolve(modelDir));
+  if (target.startsWith('..') || target === '' || dirname(target) !== '.') return current;
+  const tmp = join(modelsDir, `.current-${process.pid}`);
+  rmSync(tmp, { force: true });
+  try {
+    symlinkSync(target, tmp, 'dir');
+  } catch {
+    writeFileSync(tmp, `${basename(target)}\n`);
+  }
+  // rename over the old link replaces it in one step; a directory named current must go first.
+  if (existsSync(current) && lstatSync(current).isDirectory() && !lstatSync(current).isSymbolicLink()) {
+    throw new TrainError(`${current} is a real directory, not a link`, `move it aside; \`current\` must name the newest model`);
+  }
+  try {
+    renameSync(tmp, current);
+  } catch {
+    unlinkSync(current);
+    renameSync(tmp, current);
+  }
+  return current;
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../testing/support/process.js';
+import { register } from '../src/commands/train.js';
+import { H2OUnreachable } from '../src/train/h2o-client.js';
+import { h2oUnreachableError } from '../src/train/h2o-help.js';
+import { TrainError } from '../src/train/errors.js';
+import { train } from '../src/train/run.js';
+
+const work = mkdtempSync(join(tmpdir(), 'train-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function hourly(days: number): string {
+  const t0 = Date.parse('2026-01-05T00:00:00Z');
+  const lines = ['timestamp,wh'];
+  for (let i = 1; i <= days * 24; i++) lines.push(`${new Date(t0 + i * 3_600_000).toISOString()},${100 + (i % 24) * 10}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Runs `stream-smarts [globals] train ARGS` in-process; returns exit code and what went to stderr. */
+async function runTrain(globals: string[], args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    const program = new Command().exitOverride().option('--json').option('--h2o-url <url>').option('--timezone <zone>').option('--log-level <level>');
+    register(program);
+    process.exitCode = 0;
+    await program.parseAsync(['node', 'stream-smarts', '--log-level', 'silent', ...globals, 'train', ...args]);
+    return { code: Number(process.exitCode ?? 0), stderr: err.mock.calls.map((c) => String(c[0])).join(''), stdout: out.mock.calls.map((c) => String(c[0])).join('') };
+  } finally {
+    process.exitCode = 0;
+    err.mockRestore();
+    out.mockRestore();
+  }
+}
+
+describe('train command errors: one line saying what and how to fix, non-zero exit', () => {
+  const twoWeeks = join(work, 'two-weeks.csv');
+  writeFileSync(twoWeeks, hourly(14));
+
+  it('when no H2O answers at H2O_URL', async () => {
+    const port = await freePort();
+    const r = await runTrain(['--h2o-url', `http://127.0.0.1:${port}`, '--timezone', 'UTC'], ['--history', twoWeeks, '--out', join(work, 'm1')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^stream-smarts train: no H2O answers at http://127.0.0.1:${port} \\(ECONNREFUSED\\) — fix: .*docker`));
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names the Docker command when Docker is there, and says how to get Docker or the jar when not', () => {
+    const e = new H2OUnreachable('http://localhost:54321', 'ECONNREFUSED');
+    expect(h2oUnreachableError(e, true).fix).toContain('docker run -d --name h2o -p 54321:54321 h2oai/h2o-open-source-k8s:3.46.0.11');
+    expect(h2oUnreachableError(e, true).fix).toContain('docker compose --profile train up -d h2o');
+    const noDocker = h2oUnreachableError(e, false).fix;
+    expect(noDocker).toMatch(/^Docker is not installed: install it/);
+    expect(noDocker).toContain('pip download --no-deps h2o==3.46.0.11');
+    expect(noDocker).toContain('java -Xmx2g -jar h2o.jar -port 54321');
+  });
+
+  it('when the history is shorter than a week', async () => {
+    const short = join(work, 'short.csv');
+    writeFileSync(short, hourly(3));
+    const r = await runTrain(['--timezone', 'UTC'], ['--history', short]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^stream-smarts train: the history covers only 3\.0 days; training needs at least one week .* — fix: pass a longer history/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('when the time zone does not exist', async () => {
+    // From the command line the configuration loader refuses it (main prints it, exit 2) …
+    await expect(runTrain(['--timezone', 'Mars/Olympus_Mons'], ['--history', twoWeeks])).rejects.toThrow(
+      /timezone = "Mars\/Olympus_Mons" from flag --timezone: expected an IANA time zone name/,
+    );
+    // … and train() itself, for callers that bypass the loader.
+    const e = await train({ history: [twoWeeks], timezone: 'Mars/Olympus_Mons', h2oUrl: 'http://127.0.0.1:9' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(TrainError);
+    expect((e as TrainError).message).toBe('time zone "Mars/Olympus_Mons" does not exist');
+    expect((e as TrainError).exitCode).toBe(2);
+  });
+
+  it('when a history file is missing, or a quantile is out of range', async () => {
+    const missing = await runTrain(['--timezone', 'UTC'], ['--history', join(work, 'nope.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/history file .*nope\.csv does not exist — fix: pass CSV/);
+    const q = await runTrain(['--timezone', 'UTC'], ['--history', twoWeeks, '--upper-quantile', '1.5']);
+    expect(q.code).toBe(2);
+    expect(q.stderr).toMatch(/--upper-quantile "1\.5" is not a number from 0 to 1/);
+  });
+});

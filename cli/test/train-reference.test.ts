@@ -1,0 +1,204 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dayHourOfReading } from '@stream-smarts/contracts';
+import { startH2O, type RunningH2O } from '../../testing/h2o/server.js';
+import { register } from '../src/commands/train.js';
+import { cellIndex, cellStats } from '../src/train/cells.js';
+import { findUdfJar, score, type Envelope } from '../src/train/envelope.js';
+import { train, type TrainResult } from '../src/train/run.js';
+
+// The 2018 original's August envelope (Wh in each clock hour, min and max over the month), typed
+// in as facts from the project's reference notes.
+const MIN = [110, 112, 109, 114, 108, 110, 111, 108, 107, 111, 106, 107, 108, 108, 109, 108, 108, 108, 114, 109, 108, 110, 107, 112];
+const MAX = [464, 346, 390, 361, 363, 348, 1954, 2689, 2607, 2120, 2032, 2272, 1639, 1333, 1555, 1458, 2371, 2716, 3296, 3380, 3745, 3381, 2463, 566];
+const TZ = 'Australia/Sydney';
+const H = 3_600_000;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * 90 days of hourly readings in Sydney (June–August 2018, no DST change) whose per-hour minima and
+ * maxima are exactly the reference figures: each hour's extremes are placed on two different days,
+ * every other reading lies strictly between them.
+ */
+function referenceHistory(): string {
+  const rnd = mulberry32(2018);
+  const start = Date.parse('2018-06-01T00:00:00+10:00');
+  const lines = ['timestamp,wh'];
+  for (let i = 1; i <= 90 * 24; i++) {
+    const end = start + i * H;
+    const { hour } = dayHourOfReading(end, TZ);
+    const dayIndex = Math.floor((i - 1) / 24);
+    let wh = MIN[hour]! + (MAX[hour]! - MIN[hour]!) * (0.05 + 0.9 * rnd());
+    if (dayIndex === 10 + (hour % 7)) wh = MIN[hour]!;
+    if (dayIndex === 40 + (hour % 11)) wh = MAX[hour]!;
+    // Local time with its offset, as a household export would write it.
+    const local = new Date(end + 10 * H).toISOString().replace('.000Z', '+10:00');
+    lines.push(`${local},${wh.toFixed(3)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+let h2o: RunningH2O;
+const work = mkdtempSync(join(tmpdir(), 'train-reference-'));
+const historyFile = join(work, 'reference.csv');
+
+let udfJar: string;
+
+/** The UDF jar, copied once: udf-java/target is rebuilt by its own work, and a test must not see it half-written. */
+async function snapshotUdfJar(): Promise<string> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const jar = findUdfJar();
+      const copy = join(work, 'stream-smarts-udf.jar');
+      copyFileSync(jar, copy);
+      execFileSync('java', ['-jar', copy, 'version'], { stdio: 'ignore' });
+      return copy;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+beforeAll(async () => {
+  writeFileSync(historyFile, referenceHistory());
+  udfJar = await snapshotUdfJar();
+  process.env.STREAM_SMARTS_UDF_JAR = udfJar;
+  h2o = await startH2O();
+  process.stdout.write(`[h2o] H2O ${h2o.version} on ${h2o.url}; ready in ${(h2o.startupMs / 1000).toFixed(1)} s\n`);
+}, 180_000);
+
+afterAll(async () => {
+  delete process.env.STREAM_SMARTS_UDF_JAR;
+  await h2o?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('train against a real H2O on a history shaped like the 2018 reference', () => {
+  let result: TrainResult;
+  let env: Envelope;
+
+  beforeAll(async () => {
+    result = await train({ history: [historyFile], modelsDir: join(work, 'models'), timezone: TZ, h2oUrl: h2o.url, now: new Date('2026-11-23T19:30:00Z'), udfJar });
+    env = result.envelope;
+  }, 120_000);
+
+  it('yields an hourly envelope within 0.5 Wh/h of the reference minima and maxima', () => {
+    expect(env.hours).toHaveLength(24);
+    for (const h of env.hours) {
+      expect(Math.abs(h.lower - MIN[h.hour]!), `hour ${h.hour} lower ${h.lower}`).toBeLessThan(0.5);
+      expect(Math.abs(h.upper - MAX[h.hour]!), `hour ${h.hour} upper ${h.upper}`).toBeLessThan(0.5);
+    }
+  });
+
+  it('scores like the original: hour 4 & 1500 → 5.4588, hour 9 & 1500 → 0.6914', () => {
+    const at = (hour: number) => env.hours.find((h) => h.hour === hour)!;
+    expect(Math.abs(score(1500, at(4).lower, at(4).upper) - 5.4588)).toBeLessThan(1e-3);
+    expect(Math.abs(score(1500, at(9).lower, at(9).upper) - 0.6914)).toBeLessThan(1e-3);
+  });
+
+  it('and the UDF jar, loading the model directory, scores the same', () => {
+    const jar = udfJar;
+    const s4 = Number(execFileSync('java', ['-jar', jar, 'score', '--model', result.dir, '--hour', '4', '--kwh', '1500'], { encoding: 'utf8' }).trim());
+    const s9 = Number(execFileSync('java', ['-jar', jar, 'score', '--model', result.dir, '--hour', '9', '--kwh', '1500'], { encoding: 'utf8' }).trim());
+    expect(Math.abs(s4 - 5.4588)).toBeLessThan(1e-3);
+    expect(Math.abs(s9 - 0.6914)).toBeLessThan(1e-3);
+  });
+
+  it('fits every one of the 168 cells to its own minimum and maximum, within 0.5 Wh/h', () => {
+    expect(result.fitError).toBeLessThan(0.5);
+    const stats = cellStats(result.history.rows, 0, 1);
+    expect(env.cells).toHaveLength(168);
+    for (const c of env.cells) {
+      const s = stats[cellIndex(c.day, c.hour)]!;
+      expect(c.rows).toBe(s.rows);
+      expect(Math.abs(c.lower - s.lower!), `cell ${c.day}/${c.hour} lower`).toBeLessThan(0.5);
+      expect(Math.abs(c.upper - s.upper!), `cell ${c.day}/${c.hour} upper`).toBeLessThan(0.5);
+    }
+  });
+
+  it('writes the model directory of the contract and points current at it', () => {
+    const files = ['lower.zip', 'upper.zip', 'envelope.json', 'model-card.md', 'envelope.svg'];
+    for (const f of files) expect(existsSync(join(result.dir, f)), f).toBe(true);
+    const onDisk = JSON.parse(readFileSync(join(result.dir, 'envelope.json'), 'utf8')) as Envelope;
+    expect(onDisk).toMatchObject({
+      format: 'stream-smarts/envelope@1',
+      modelId: '2026-11-23T193000Z',
+      timezone: TZ,
+      unit: 'Wh/h',
+      quantiles: { lower: 0, upper: 1 },
+      algorithm: 'H2O GBM distribution=quantile',
+      h2oVersion: '3.46.0.11',
+      trainedAt: '2026-11-23T19:30:00Z',
+      history: { from: '2018-06-01T01:00:00.000Z'.replace('01:00', '15:00').replace('06-01', '05-31'), rows: 2160, rejected: 0 },
+    });
+    const schema = JSON.parse(readFileSync(new URL('../../contracts/schemas/envelope.schema.json', import.meta.url), 'utf8')) as object;
+    const validate = new Ajv2020({ allErrors: true }).compile(schema);
+    expect(validate(onDisk), JSON.stringify(validate.errors)).toBe(true);
+    const hash = createHash('sha256').update(readFileSync(join(result.dir, 'lower.zip'))).update(readFileSync(join(result.dir, 'upper.zip'))).digest('hex');
+    expect(onDisk.contentHash).toBe(hash);
+    expect(onDisk.cells.reduce((n, c) => n + c.rows, 0)).toBe(2160);
+    expect(onDisk.cells.map((c) => c.day * 100 + c.hour)).toEqual([...onDisk.cells.map((c) => c.day * 100 + c.hour)].sort((a, b) => a - b));
+    expect(readlinkSync(join(work, 'models', 'current'))).toBe('2026-11-23T193000Z');
+    // The MOJOs are real H2O MOJOs: a zip whose model.ini names the GBM and its quantile distribution.
+    const ini = execFileSync('unzip', ['-p', join(result.dir, 'upper.zip'), 'model.ini'], { encoding: 'utf8' });
+    expect(ini).toMatch(/algorithm = Gradient Boosting Machine/);
+    expect(ini).toMatch(/distribution = quantile/);
+  });
+
+  it('writes a model card with the 7×24 row counts and a labelled plot', () => {
+    const card = readFileSync(join(result.dir, 'model-card.md'), 'utf8');
+    expect(card).toContain('| rows used | 2160 |');
+    expect(card).toMatch(/\| Mon \| (\d+ !?\s*\| ){23}\d+/);
+    // 90 days hold 12 or 13 of each weekday: every cell has 12–13 rows, none flagged.
+    expect(card).toContain('None: every cell has at least 10 rows.');
+    const svg = readFileSync(join(result.dir, 'envelope.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg /);
+    for (const s of ['Wh/h', 'hour of day', 'expected range', 'Monday', 'Sunday']) expect(svg).toContain(s);
+  });
+
+  it('the train command prints the model as JSON and a one-line error for a second run into the same --out', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const run = async (...args: string[]) => {
+      const program = new Command().exitOverride().option('--json').option('--h2o-url <url>').option('--timezone <zone>').option('--log-level <level>');
+      register(program);
+      process.exitCode = 0;
+      await program.parseAsync(['node', 'stream-smarts', '--json', '--log-level', 'silent', '--h2o-url', h2o.url, '--timezone', TZ, 'train', ...args]);
+      const code = process.exitCode;
+      process.exitCode = 0;
+      return code;
+    };
+    try {
+      const dir = join(work, 'cli-model');
+      expect(await run('--history', historyFile, '--out', dir, '--no-current')).toBe(0);
+      const printed = JSON.parse(out.mock.calls.map((c) => String(c[0])).join('')) as { dir: string; envelope: Envelope };
+      expect(printed.dir).toBe(dir);
+      expect(printed.envelope.hours).toHaveLength(24);
+      expect(await run('--history', historyFile, '--out', dir)).toBe(1);
+      const msg = err.mock.calls.map((c) => String(c[0])).join('');
+      expect(msg).toMatch(/^stream-smarts train: --out .* already holds a model .* — fix: /);
+      expect(msg.trim().split('\n')).toHaveLength(1);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Rebuilds the default model (models/default, models/current -> default) from a sample history made
+// by the project's own household simulator (pi-collector/src/simulator.ts), so `stream-smarts run`
+// and the UDF work on a fresh clone without training. Deterministic: same seed, same history.
+//
+//   npx tsc -b                                   # the script uses the built dist/
+//   java -Xmx2g -jar .cache/h2o/3.46.0.11/h2o.jar -port 54321 -ip 127.0.0.1 &   # or H2O_URL=...
+//   node models/make-default.mjs                 # writes models/sample-history.csv.gz and models/default
+//
+// The history is 8 weeks of 15-minute readings (Wh per interval) for a simulated household in
+// Australia/Sydney (the 2018 author's home), June–July 2026: no DST change inside it.
+import { existsSync, lstatSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { createHousehold, localTimeToUtc } from '../pi-collector/dist/simulator.js';
+import { train } from '../cli/dist/train/run.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const TIMEZONE = 'Australia/Sydney';
+const SEED = 2018;
+const WEEKS = 8;
+const INTERVAL_S = 900;
+
+const start = localTimeToUtc(TIMEZONE, 2026, 6, 1); // a Monday, local midnight
+const end = start + WEEKS * 7 * 86_400_000;
+const wh = createHousehold({ timezone: TIMEZONE, seed: SEED }).energy(start, end, INTERVAL_S);
+const lines = ['timestamp,wh'];
+wh.forEach((v, i) => {
+  const t = start + (i + 1) * INTERVAL_S * 1000;
+  // Local time with its offset (+10:00 all June–July), as a household export would write it.
+  lines.push(`${new Date(t + 10 * 3_600_000).toISOString().replace('.000Z', '+10:00')},${v.toFixed(3)}`);
+});
+const historyFile = join(HERE, 'sample-history.csv.gz');
+// mtime 0 in the gzip header keeps the file byte-identical across rebuilds.
+writeFileSync(historyFile, gzipSync(lines.join('\n') + '\n', { level: 9 }));
+process.stderr.write(`wrote ${historyFile}: ${wh.length} readings\n`);
+
+const out = join(HERE, 'default');
+rmSync(out, { recursive: true, force: true });
+const result = await train({
+  history: [historyFile],
+  out,
+  modelsDir: HERE,
+  updateCurrent: false,
+  timezone: TIMEZONE,
+  h2oUrl: process.env.H2O_URL ?? 'http://localhost:54321',
+  now: new Date(Date.UTC(2026, 6, 27)),
+});
+// `current` is a relative symlink to the default model.
+const current = join(HERE, 'current');
+if (existsSync(current) || (() => { try { return lstatSync(current).isSymbolicLink(); } catch { return false; } })()) unlinkSync(current);
+symlinkSync('default', join(HERE, '.current-tmp'), 'dir');
+renameSync(join(HERE, '.current-tmp'), current);
+process.stderr.write(`trained ${result.dir} (${result.envelope.history.rows} rows, hash ${result.envelope.contentHash.slice(0, 12)}) in ${(result.timings.totalMs / 1000).toFixed(1)} s; models/current -> default\n`);

@@ -1,0 +1,12 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Where test servers keep what they download (Kafka's jars, H2O's 280 MB jar): the user's cache
+ * directory, not the clone, so every clone on a machine — CI's fresh clone included — reuses them.
+ * STREAM_SMARTS_CACHE_DIR overrides it.
+ */
+export function cacheDir(...parts: string[]): string {
+  const base = process.env['STREAM_SMARTS_CACHE_DIR'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'stream-smarts');
+  return join(base, ...parts);
+}
