@@ -6,7 +6,7 @@
  *
  *   TS_NODE_TRANSPILE_ONLY=1 TS_NODE_PROJECT=tsconfig.base.json node --loader ts-node/esm bench/train.ts
  *
- * Starts its own H2O (testing/h2o/server.ts, from .cache/h2o/) unless H2O_URL names a running one.
+ * Starts its own H2O (testing/h2o/server.ts, cached in the user cache dir) unless H2O_URL names a running one.
  * Needs the UDF jar (mvn -B -q -f udf-java package -DskipTests) and `npx tsc -b` (for the workspace packages).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
