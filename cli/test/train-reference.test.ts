@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dayHourOfReading } from '@stream-smarts/contracts';
+import { mulberry32 } from '@stream-smarts/pi-collector';
 import { startH2O, type RunningH2O } from '../../testing/h2o/server.js';
 import { register } from '../src/commands/train.js';
 import { cellIndex, cellStats } from '../src/train/cells.js';
@@ -19,17 +20,6 @@ const MIN = [110, 112, 109, 114, 108, 110, 111, 108, 107, 111, 106, 107, 108, 10
 const MAX = [464, 346, 390, 361, 363, 348, 1954, 2689, 2607, 2120, 2032, 2272, 1639, 1333, 1555, 1458, 2371, 2716, 3296, 3380, 3745, 3381, 2463, 566];
 const TZ = 'Australia/Sydney';
 const H = 3_600_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * 90 days of hourly readings in Sydney (June–August 2018, no DST change) whose per-hour minima and

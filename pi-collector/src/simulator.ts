@@ -44,7 +44,8 @@ const DAY_MIN = 1440;
 
 // --- seeded randomness -------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG (mulberry32): the same seed gives the same household, on every machine. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

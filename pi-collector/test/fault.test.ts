@@ -5,9 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RAW_POWER_TOPIC } from '@stream-smarts/contracts';
-import { startBroker, type RunningBroker } from '../../testing/kafka/broker.js';
+import { restartBroker, startBroker, type RunningBroker } from '../../testing/kafka/broker.js';
 import { createHousehold } from '../src/simulator.js';
-import { restartBroker } from './support/restart-broker.js';
 import { startSchemaRegistryDouble, type SchemaRegistryDouble } from './support/schema-registry-double.js';
 import { consumeMeter } from './support/consume.js';
 

@@ -118,17 +118,14 @@ export async function startBroker(opts: StartOptions = {}): Promise<RunningBroke
   ];
   const propsFile = join(workDir, 'server.properties');
   writeFileSync(propsFile, props.join('\n') + '\n');
-  const log4j = join(workDir, 'log4j2.properties');
-  writeFileSync(log4j, LOG4J2);
+  writeFileSync(join(workDir, 'log4j2.properties'), LOG4J2);
 
-  const classpath = `${libs}/*`;
-  const jvm = ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${log4j}`];
   const scram = (mech: string) => `${mech}=[name=${SASL_USERS.scram.username},password=${SASL_USERS.scram.password}]`;
   try {
     await run('java', [
-      ...jvm,
+      ...jvmArgs(workDir),
       '-cp',
-      classpath,
+      `${libs}/*`,
       'kafka.tools.StorageTool',
       'format',
       '-t',
@@ -145,45 +142,14 @@ export async function startBroker(opts: StartOptions = {}): Promise<RunningBroke
     throw new Error(`kafka-storage format failed: ${err.stderr ?? err.message}`);
   }
 
-  const logFile = join(workDir, 'broker.log');
-  // The marker property lets `make test` prove no test broker outlives the run.
-  const proc = startSupervised('java', [...jvm, '-Dstream-smarts.test-broker=1', '-cp', classpath, 'kafka.Kafka', propsFile], logFile);
   const bootstrap = `127.0.0.1:${plainPort}`;
+  const proc = await launch(libs, workDir, 'broker.log', bootstrap, opts.readyTimeoutMs ?? 30_000, () => (opts.workDir ? undefined : rmSync(workDir, { recursive: true, force: true })));
   const stop = async () => {
     await proc.stop();
     if (!opts.workDir) rmSync(workDir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
-  const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
-  let lastError: unknown;
-  let exitedEarly = false;
-  void proc.exited.then(() => (exitedEarly = true));
-  for (;;) {
-    if (exitedEarly) {
-      const tail = proc.tail();
-      await stop();
-      throw new Error(`the Kafka broker exited during startup; its log ends:\n${tail}`);
-    }
-    if (Date.now() > deadline) {
-      const tail = proc.tail();
-      await stop();
-      throw new Error(`the Kafka broker did not answer metadata requests within ${(opts.readyTimeoutMs ?? 30_000) / 1000} s (${String(lastError)}); its log ends:\n${tail}`);
-    }
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      await admin.disconnect();
-      if (cluster.brokers.length > 0) break;
-    } catch (e) {
-      lastError = e;
-      await admin.disconnect().catch(() => undefined);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-
-  const reported = /Kafka version: (\S+)/.exec(readFileSync(logFile, 'utf8'))?.[1] ?? version;
+  const reported = /Kafka version: (\S+)/.exec(readFileSync(proc.logFile, 'utf8'))?.[1] ?? version;
   return {
     version: reported,
     bootstrap,
@@ -193,6 +159,58 @@ export async function startBroker(opts: StartOptions = {}): Promise<RunningBroke
     dataDir,
     stop,
   };
+}
+
+function jvmArgs(workDir: string): string[] {
+  return ['-Xms256m', '-Xmx768m', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${join(workDir, 'log4j2.properties')}`];
+}
+
+/**
+ * Starts `kafka.Kafka` on a formatted work dir (its server.properties and log4j2.properties) and
+ * resolves once it answers metadata requests; on failure it stops the process and throws with the
+ * end of its log.
+ */
+async function launch(libs: string, workDir: string, logName: string, bootstrap: string, readyTimeoutMs: number, onFail: () => void = () => undefined) {
+  // The marker property lets `make test` prove no test broker outlives the run.
+  const proc = startSupervised('java', [...jvmArgs(workDir), '-Dstream-smarts.test-broker=1', '-cp', `${libs}/*`, 'kafka.Kafka', join(workDir, 'server.properties')], join(workDir, logName));
+  const deadline = Date.now() + readyTimeoutMs;
+  const kafka = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 });
+  let lastError: unknown;
+  let exitedEarly = false;
+  void proc.exited.then(() => (exitedEarly = true));
+  for (;;) {
+    if (exitedEarly || Date.now() > deadline) {
+      const tail = proc.tail();
+      await proc.stop();
+      onFail();
+      throw new Error(
+        exitedEarly
+          ? `the Kafka broker exited during startup; its log ends:\n${tail}`
+          : `the Kafka broker did not answer metadata requests within ${readyTimeoutMs / 1000} s (${String(lastError)}); its log ends:\n${tail}`,
+      );
+    }
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      await admin.disconnect();
+      if (cluster.brokers.length > 0) return proc;
+    } catch (e) {
+      lastError = e;
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Starts again a broker that startBroker({ workDir }) created and that was stopped: the same
+ * server.properties, so the same ports, cluster id and log directory — a real outage and recovery
+ * at one address. (startBroker formats storage with a new cluster id, which existing data refuses.)
+ */
+export async function restartBroker(workDir: string, bootstrap: string, readyTimeoutMs = 30_000): Promise<{ stop: () => Promise<void> }> {
+  const proc = await launch(await resolveKafka(), workDir, 'broker-restarted.log', bootstrap, readyTimeoutMs);
+  return { stop: () => proc.stop() };
 }
 
 /** KRaft cluster ids are 16 random bytes in URL-safe base64 without padding, as `kafka-storage random-uuid` prints. */
