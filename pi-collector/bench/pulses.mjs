@@ -13,6 +13,7 @@ import { IntervalAccumulator, parseGpiomonLine, runCollector, ReplaySource } fro
 const N = Number(process.argv[2] ?? 1_000_000);
 const t0 = Date.UTC(2026, 0, 1);
 const gapMs = 700; // ~5 kW at 1000 imp/kWh
+const WORST_CASE_PULSES_PER_S = (24 * 10_000) / 3600;
 
 function measure(label, n, fn) {
   const cpu0 = process.cpuUsage();
@@ -21,7 +22,13 @@ function measure(label, n, fn) {
     const wall = (performance.now() - w0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const cpuUs = (cpu.user + cpu.system) / n;
-    process.stdout.write(`${label.padEnd(44)} ${Math.round(n / wall).toLocaleString('en').padStart(12)} pulses/s   ${cpuUs.toFixed(3)} µs CPU/pulse\n`);
+    const rate = n / wall;
+    // The alternative to compare with is the busiest meter the collector must keep up with: a
+    // 100 A, 240 V supply flat out (24 kW) on a 10,000 imp/kWh meter blinks 67 times a second.
+    const headroom = rate / WORST_CASE_PULSES_PER_S;
+    process.stdout.write(
+      `${label.padEnd(44)} ${Math.round(rate).toLocaleString('en').padStart(12)} pulses/s   ${cpuUs.toFixed(3)} µs CPU/pulse   ${Math.round(headroom).toLocaleString('en')}× the busiest meter\n`,
+    );
   });
 }
 
