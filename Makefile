@@ -18,6 +18,8 @@ build: $(NPM_STAMP) ## compile the TypeScript workspaces (tsc -b)
 
 test: setup ## run every test: the Java UDF (Maven), then TypeScript against real Kafka and H2O
 	@mkdir -p .cache/test-results .cache/udf
+	@# vitest strips types without checking them; tests, harnesses and benches are type-checked here.
+	npx tsc -p tsconfig.tests.json
 	mvn -B -f udf-java verify
 	@# Tests that score with the jar use this copy: the deploy tests rebuild udf-java/target meanwhile.
 	cp udf-java/target/stream-smarts-udf.jar .cache/udf/stream-smarts-udf.jar

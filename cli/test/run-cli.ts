@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type Options } from 'execa';
+import { execa } from 'execa';
 
 /** The built CLI, as users run it. */
 export const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -14,6 +14,13 @@ export const CLEAN_ENV = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !/^(STREAM_SMARTS_|KAFKA_|SCHEMA_REGISTRY_|KSQLDB_|H2O_|HOME_ASSISTANT_|PUSHBULLET_)/.test(k)),
 ) as Record<string, string>;
 
-export function cli(args: string[], env: Record<string, string> = {}, opts: Options = {}) {
-  return execa('node', [BIN, ...args], { cwd: CWD, env: { ...CLEAN_ENV, ...env }, extendEnv: false, reject: false, timeout: 30_000, ...opts });
+export interface CliResult {
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(args: string[], env: Record<string, string> = {}, opts: { cwd?: string; timeout?: number } = {}): Promise<CliResult> {
+  const r = await execa('node', [BIN, ...args], { cwd: opts.cwd ?? CWD, env: { ...CLEAN_ENV, ...env }, extendEnv: false, reject: false, timeout: opts.timeout ?? 30_000 });
+  return { exitCode: r.exitCode, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }

@@ -82,12 +82,12 @@ describe('GPIO pulses through gpiomon', () => {
   it('a GPIO line that does not exist: stops with gpiomon\'s message, the chip and line, and how to find the right ones', async () => {
     const cmd = fakeGpiomon('2.1.3', [], 1, 'gpiomon: cannot find line 99');
     const err = await new GpioPulseSource({ ...opts, line: '99', command: cmd }).run(sinkOf().sink, null, new AbortController().signal).catch((e: unknown) => e as Error);
-    expect(err.message).toMatch(/gpiomon stopped \(exit 1\) watching chip gpiochip0 line 99: gpiomon: cannot find line 99;.*gpioinfo/);
+    expect((err as Error).message).toMatch(/gpiomon stopped \(exit 1\) watching chip gpiochip0 line 99: gpiomon: cannot find line 99;.*gpioinfo/);
   });
 
   it('gpiomon not installed: says which package to install', async () => {
     const err = await new GpioPulseSource({ ...opts, command: join(dir, 'no-such-gpiomon') }).run(sinkOf().sink, null, new AbortController().signal).catch((e: unknown) => e as Error);
-    expect(err.message).toMatch(/not found: install it with "sudo apt install gpiod"/);
+    expect((err as Error).message).toMatch(/not found: install it with "sudo apt install gpiod"/);
   });
 });
 
