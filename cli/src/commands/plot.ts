@@ -1,0 +1,109 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { createContext, type GlobalOptions } from '../context.js';
+import { CommandError, reportErrors } from '../command-error.js';
+import { FIGURES, parseDay, parseFigures, renderFigure, type FigureOptions } from '../plot/figures.js';
+import { svgToPng } from '../plot/png.js';
+
+export const example = 'stream-smarts plot range score timeline --history recent.csv --out plots  # the expected range, the score map and a timeline, as SVG and PNG';
+
+interface Flags {
+  model: string;
+  history?: string;
+  alerts?: string;
+  truth?: string;
+  days: string;
+  day: string;
+  from?: string;
+  to?: string;
+  format: string;
+  out: string;
+  scale: string;
+  title?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('plot')
+    .description('draw the model and your readings as SVG/PNG: the expected range by hour, the score map, a timeline with alerts')
+    .argument('<figures...>', `one or more of ${FIGURES.join(', ')}`)
+    .option('--model <dir>', 'model directory (envelope.json)', 'models/current')
+    .option('--history <file>', 'readings: CSV timestamp,wh or raw_power JSON lines (.gz fine), as train --history reads')
+    .option('--days <n>', 'range: draw the last N local days of --history', '7')
+    .option('--day <day>', 'range/score: all (the per-hour envelope), a weekday (1-7 or mon..sun: its own cells), or each (range: a panel per weekday)', 'all')
+    .option('--alerts <file>', 'timeline: JSON lines of alerts as `stream-smarts run --alerts-out` writes them')
+    .option('--truth <file>', 'timeline: ground truth as `stream-smarts simulate --truth` writes it, shaded')
+    .option('--from <time>', 'timeline: start; range: ignore readings before (date = local midnight, or ISO-8601 with offset)')
+    .option('--to <time>', 'timeline: end; range: the last --days end here')
+    .option('--format <format>', 'svg, png or both', 'both')
+    .option('--out <dir>', 'directory to write <figure>.svg / <figure>.png into', '.')
+    .option('--scale <factor>', 'PNG pixels per SVG unit (2 for high-DPI screens)', '1')
+    .option('--title <text>', 'replace the figure title')
+    .addHelpText(
+      'after',
+      `
+Figures (power is the trailing-hour energy in Wh/h; hours are local to the model's time zone):
+  range     the expected range by hour of day (green band) with the last --days of --history over
+            it, one line a day, readings outside the range in red  (the 2018 blog's first figure)
+  score     the anomaly score over hour x power as a heat map, the 0 and 1.0 boundaries drawn
+            (the blog's second figure)
+  timeline  readings, each hour's expected range and the alerts of a run (--alerts) over time,
+            with simulated ground truth (--truth) shaded; --from/--to pick a window
+
+Prints the files written (with --json, a JSON list). Exit status: 0 written, 1 an input could
+not be read (missing model, unreadable history), 2 bad usage.
+
+Examples:
+  $ stream-smarts plot score
+  $ stream-smarts plot range --history power.csv.gz --days 7 --out plots
+  $ stream-smarts plot range --day each --history power.csv.gz --format svg
+  $ stream-smarts plot timeline --history recent.csv --truth truth.json --from 2026-07-01 --to 2026-07-08
+  $ stream-smarts plot timeline --alerts alerts.jsonl --history recent.csv --format png --scale 2`,
+    )
+    .action(async (names: string[], flags: Flags, cmd: Command) => {
+      const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
+      await reportErrors('plot', async () => {
+        const figures = parseFigures(names);
+        const format = flags.format.trim().toLowerCase();
+        if (format !== 'svg' && format !== 'png' && format !== 'both') throw new CommandError(`--format ${JSON.stringify(flags.format)} is not one of svg, png, both`);
+        const days = Number(flags.days);
+        if (!/^\d+$/.test(flags.days.trim()) || days < 1) throw new CommandError(`--days ${JSON.stringify(flags.days)} is not a whole number of days, 1 or more`);
+        const scale = Number(flags.scale);
+        if (!(scale > 0 && scale <= 8)) throw new CommandError(`--scale ${JSON.stringify(flags.scale)} is not a number above 0 and at most 8`);
+        const o: FigureOptions = {
+          model: flags.model,
+          days,
+          day: parseDay(flags.day),
+          ...(flags.history ? { history: flags.history } : {}),
+          ...(flags.alerts ? { alerts: flags.alerts } : {}),
+          ...(flags.truth ? { truth: flags.truth } : {}),
+          ...(flags.from ? { from: flags.from } : {}),
+          ...(flags.to ? { to: flags.to } : {}),
+          ...(flags.title ? { title: flags.title } : {}),
+        };
+        try {
+          await mkdir(flags.out, { recursive: true });
+        } catch (e) {
+          throw new CommandError(`--out ${flags.out}: cannot create the directory: ${(e as Error).message}`, 1);
+        }
+        const written: { figure: string; file: string; format: 'svg' | 'png' }[] = [];
+        const cache = {};
+        for (const fig of figures) {
+          const svg = await renderFigure(fig, o, cache);
+          const write = async (file: string, data: string | Buffer, fmt: 'svg' | 'png') => {
+            try {
+              await writeFile(file, data);
+            } catch (e) {
+              throw new CommandError(`--out ${flags.out}: cannot write ${file}: ${(e as Error).message}`, 1);
+            }
+            written.push({ figure: fig, file, format: fmt });
+            ctx.log.debug({ file }, 'written');
+          };
+          if (format !== 'png') await write(join(flags.out, `${fig}.svg`), svg, 'svg');
+          if (format !== 'svg') await write(join(flags.out, `${fig}.png`), svgToPng(svg, scale), 'png');
+        }
+        ctx.out(ctx.json ? JSON.stringify(written, null, 2) : written.map((w) => w.file).join('\n'));
+      });
+    });
+}

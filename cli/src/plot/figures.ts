@@ -1,0 +1,139 @@
+import { localTimeToUtc } from '@stream-smarts/pi-collector';
+import { CommandError } from '../command-error.js';
+import type { HistoryRow } from '../train/history.js';
+import { readAlerts, readHistoryRows, readModel, readTruth, type Model } from './inputs.js';
+import { DAY_NAMES, renderRangeChart } from './range-chart.js';
+import { renderScoreChart } from './score-chart.js';
+import { localParts } from './time-axis.js';
+import { renderTimelineChart } from './timeline-chart.js';
+
+/** The figures `stream-smarts plot` draws, from parsed flags to SVG text. */
+
+export const FIGURES = ['range', 'score', 'timeline'] as const;
+export type Figure = (typeof FIGURES)[number];
+
+export interface FigureOptions {
+  model: string;
+  history?: string;
+  alerts?: string;
+  truth?: string;
+  days: number;
+  day: 'all' | 'each' | number;
+  from?: string;
+  to?: string;
+  title?: string;
+}
+
+export function parseFigures(names: readonly string[]): Figure[] {
+  if (names.length === 0) throw new CommandError(`name a figure: ${FIGURES.join(', ')}`);
+  for (const n of names) if (!(FIGURES as readonly string[]).includes(n)) throw new CommandError(`unknown figure ${JSON.stringify(n)}; expected ${FIGURES.join(', ')}`);
+  return [...new Set(names)] as Figure[];
+}
+
+/** `--day`: all, each, 1-7 (ISO, Monday = 1) or a weekday name. */
+export function parseDay(raw: string): 'all' | 'each' | number {
+  const s = raw.trim().toLowerCase();
+  if (s === 'all' || s === 'each') return s;
+  if (/^[1-7]$/.test(s)) return Number(s);
+  const i = DAY_NAMES.findIndex((d) => s.length >= 3 && d.toLowerCase().startsWith(s));
+  if (i >= 0) return i + 1;
+  throw new CommandError(`--day ${JSON.stringify(raw)} is not all, each, 1-7 (Monday = 1) or a weekday name`);
+}
+
+/** A date (local midnight in the model's zone) or an ISO-8601 time with offset. */
+export function parseInstant(flag: string, raw: string, timezone: string): number {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim());
+  if (d) return localTimeToUtc(timezone, Number(d[1]), Number(d[2]), Number(d[3]));
+  const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw.trim()) && /(Z|[+-]\d{2}:?\d{2})$/i.test(raw.trim()) ? Date.parse(raw.trim()) : NaN;
+  if (!Number.isFinite(t)) throw new CommandError(`${flag} ${JSON.stringify(raw)} is not a date (2026-06-01) or an ISO-8601 time with offset`);
+  return t;
+}
+
+const fmtDate = (t: number, tz: string) => {
+  const p = localParts(t, tz);
+  return `${p.y}-${String(p.m).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
+};
+
+function modelLine(m: Model): string {
+  const f = m.file;
+  const q = f.quantiles.lower === 0 && f.quantiles.upper === 1 ? 'min to max seen' : `quantiles ${f.quantiles.lower} to ${f.quantiles.upper}`;
+  return `model ${f.modelId} (${q}, ${f.timezone})`;
+}
+
+/** Local midnight at or before t. */
+function midnightBefore(t: number, tz: string): number {
+  const p = localParts(t, tz);
+  return localTimeToUtc(tz, p.y, p.m, p.d);
+}
+
+/** The last `days` local days of readings, counted back from the day of the last reading. */
+export function lastDays(rows: readonly HistoryRow[], days: number, timezone: string): HistoryRow[] {
+  if (rows.length === 0) return [];
+  const p = localParts(rows[rows.length - 1]!.endMs - 1, timezone);
+  const from = localTimeToUtc(timezone, p.y, p.m, p.d - (days - 1));
+  return rows.filter((r) => r.endMs > from);
+}
+
+export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model?: Model; rows?: HistoryRow[] } = {}): Promise<string> {
+  const model = (cache.model ??= readModel(o.model));
+  const tz = model.file.timezone;
+  const rows = o.history ? (cache.rows ??= await readHistoryRows(o.history, tz)) : [];
+  if (fig === 'range') {
+    // --from/--to cut the history first, so "the last N days" can end on any day (e.g. this morning).
+    const from = o.from ? parseInstant('--from', o.from, tz) : -Infinity;
+    const to = o.to ? parseInstant('--to', o.to, tz) : Infinity;
+    const recent = lastDays(rows.filter((r) => r.endMs > from && r.endMs <= to), o.days, tz);
+    const dayText = o.day === 'all' ? 'all days' : o.day === 'each' ? 'each weekday' : `${DAY_NAMES[(o.day as number) - 1]}s`;
+    const shown = recent.length > 0 ? ` · readings ${fmtDate(recent[0]!.endMs - 1, tz)} to ${fmtDate(recent[recent.length - 1]!.endMs - 1, tz)}` : '';
+    return renderRangeChart({
+      hours: model.file.hours,
+      cells: model.file.cells,
+      day: o.day,
+      rows: recent,
+      timezone: tz,
+      ...(o.title ? { title: o.title } : {}),
+      subtitle: `Range for ${dayText} from ${modelLine(model)}${shown}`,
+    });
+  }
+  if (fig === 'score') {
+    if (o.day === 'each') throw new CommandError('--day each is for the range figure; the score figure takes all or one weekday');
+    const band = o.day === 'all' ? model.file.hours : model.file.cells.filter((c) => c.day === o.day);
+    return renderScoreChart({
+      band,
+      ...(o.title ? { title: o.title } : {}),
+      ...(o.day === 'all' ? {} : { title: o.title ?? `Anomaly score by hour of day and power, ${DAY_NAMES[(o.day as number) - 1]}s` }),
+    });
+  }
+  if (!o.history && !o.alerts) throw new CommandError('the timeline figure needs --history FILE (readings) or --alerts FILE (a run\'s alerts), or both');
+  const alerts = o.alerts ? await readAlerts(o.alerts) : [];
+  const truth = o.truth ? await readTruth(o.truth) : [];
+  const times = [...rows.map((r) => r.endMs), ...alerts.flatMap((a) => [a.at, a.eventTs ?? a.at])];
+  if (times.length === 0) throw new CommandError(`nothing to plot: ${o.alerts ? `--alerts ${o.alerts} holds no alerts` : 'no readings'}`, 1);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const t of times) (lo = Math.min(lo, t), (hi = Math.max(hi, t)));
+  // Alerts alone are instants: give them some context either side. Long spans start and end on
+  // local midnights so the date ticks include both ends.
+  if (rows.length === 0) (lo -= 3 * 3_600_000, (hi += 3 * 3_600_000));
+  if (hi - lo > 2 * 86_400_000) {
+    lo = midnightBefore(lo, tz);
+    const m = midnightBefore(hi - 1, tz);
+    const p = localParts(m, tz);
+    hi = localTimeToUtc(tz, p.y, p.m, p.d + 1);
+  }
+  const from = o.from ? parseInstant('--from', o.from, tz) : lo;
+  const to = o.to ? parseInstant('--to', o.to, tz) : hi;
+  if (!(to > from)) throw new CommandError(`--from/--to: the window ${new Date(from).toISOString()} to ${new Date(to).toISOString()} is empty`);
+  const what = [o.history ? `readings: ${o.history.split('/').pop()}` : '', o.alerts ? `alerts: ${o.alerts.split('/').pop()}` : ''].filter(Boolean).join(' · ');
+  return renderTimelineChart({
+    range: (d, h) => model.range(d, h),
+    timezone: tz,
+    from,
+    to,
+    rows,
+    alerts,
+    truth,
+    ...(o.title ? { title: o.title } : {}),
+    subtitle: `${what} · range per local day and hour: ${modelLine(model)}`,
+  });
+}

@@ -1,0 +1,132 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnvelope } from '@stream-smarts/contracts';
+import { DEFAULT_RULES, EpisodeTracker, type Alert } from '@stream-smarts/notifier';
+import { readHistoryRows } from '../src/plot/inputs.js';
+import { pngSize } from '../src/plot/png.js';
+import { cli } from './run-cli.js';
+
+// `stream-smarts plot` through the built CLI (npx tsc -b first), on the default model and a small
+// simulated history with the heater left on; alerts made by the notifier's own alert core.
+const MODEL = fileURLToPath(new URL('../../models/current', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'ss-plot-'));
+const history = join(dir, 'history.csv');
+const truth = join(dir, 'truth.json');
+const alertsFile = join(dir, 'alerts.jsonl');
+let alerts: Alert[] = [];
+
+beforeAll(async () => {
+  const r = await cli(['simulate', '--timezone', 'Australia/Sydney', '--start', '2026-07-27', '--days', '6', '--interval', '300', '--seed', '7', '--scenarios', 'heater-left-on', '--out', history, '--truth', truth, '--log-level', 'silent']);
+  expect(r.exitCode).toBe(0);
+  const model = loadEnvelope(MODEL);
+  let now = 0;
+  const tracker = new EpisodeTracker(DEFAULT_RULES, () => now);
+  for (const row of await readHistoryRows(history, model.file.timezone)) {
+    now = row.endMs;
+    const fn = model.scoreDay(row.day, row.hour, row.kwh)!;
+    if (fn > 1 || fn < 0) alerts.push(...tracker.observe({ eventTs: row.endMs, hour: row.hour, kwh: row.kwh, fn, kind: fn > 1 ? 'high' : 'low', meterId: 'home' }));
+  }
+  now += 86_400_000;
+  alerts.push(...tracker.tick());
+  writeFileSync(alertsFile, alerts.map((a) => JSON.stringify(a)).join('\n') + '\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function plot(args: string[]) {
+  const r = await cli(['plot', '--model', MODEL, '--log-level', 'silent', ...args]);
+  expect(r.stderr).toBe('');
+  expect(r.exitCode).toBe(0);
+  return r;
+}
+
+const count = (s: string, re: RegExp) => s.match(re)?.length ?? 0;
+
+describe('stream-smarts plot: SVG', () => {
+  it('range: the expected range as a green band with the last days of readings over it, titled, with axes in units and a legend', async () => {
+    const out = join(dir, 'range');
+    const r = await plot(['range', '--history', history, '--days', '3', '--format', 'svg', '--out', out]);
+    expect(String(r.stdout).trim()).toBe(join(out, 'range.svg'));
+    const svg = readFileSync(join(out, 'range.svg'), 'utf8');
+    for (const s of ['Expected range of power by time of day', 'hour of day (local time)', 'trailing-hour energy (Wh/h)', 'expected range (model envelope)', 'latest day (Sat 1 Aug)', 'earlier days (2, from Thu 30 Jul)', 'reading outside the range']) expect(svg).toContain(s);
+    expect(svg).toMatch(/<path d="M[^"]+Z" fill="#2e9d45" fill-opacity="0.45"/);
+    // One line per day shown.
+    expect(count(svg, /<path d="M[^"]*" fill="none" stroke="(#0b3d91|rgba\(70,90,140,[\d.]+\))"/g)).toBe(3);
+
+    const each = await plot(['range', '--day', 'each', '--format', 'svg', '--out', join(dir, 'each')]);
+    const svgEach = readFileSync(String(each.stdout).trim(), 'utf8');
+    expect(count(svgEach, /class="panel"/g)).toBe(7);
+    for (const d of ['Monday', 'Sunday']) expect(svgEach).toContain(d);
+  });
+
+  it('score: a heat cell per hour coloured by the score, the 1.0 and 0 boundaries, a colour scale', async () => {
+    const out = join(dir, 'score');
+    await plot(['score', '--format', 'svg', '--out', out]);
+    const svg = readFileSync(join(out, 'score.svg'), 'utf8');
+    expect(count(svg, /<rect class="cell"/g)).toBe(24);
+    expect(count(svg, /<linearGradient id="grad-\d+"/g)).toBe(24);
+    for (const s of ['Anomaly score by hour of day and power', 'hour of day (local time)', 'Wh/h', 'score 1.0: most power seen then', 'score 0: least power seen then', 'class="colorbar"', 'anomaly score', 'example: 1500 Wh/h at 04:00']) expect(svg).toContain(s);
+    const tue = await plot(['score', '--day', 'tue', '--format', 'svg', '--out', join(dir, 'score-tue')]);
+    expect(readFileSync(String(tue.stdout).trim(), 'utf8')).toContain('Tuesdays');
+  });
+
+  it('timeline: readings, the band, the ground truth and a marker for every alert of a run', async () => {
+    const out = join(dir, 'timeline');
+    await plot(['timeline', '--history', history, '--alerts', alertsFile, '--truth', truth, '--format', 'svg', '--out', out]);
+    const svg = readFileSync(join(out, 'timeline.svg'), 'utf8');
+    expect(alerts.length).toBeGreaterThan(2);
+    expect(count(svg, /<g class="marker">/g)).toBe(alerts.length);
+    const fired = alerts.filter((a) => a.type === 'fire' && a.kind === 'high').length;
+    for (const s of ['Power over time against the expected range', 'local date (Australia/Sydney)', 'Wh/h', 'expected range (model envelope)', 'reading (trailing-hour energy)', `alert fired: unusually high (${fired})`, 'alert resolved: back to normal', 'simulated anomaly (ground truth)', '>heater-left-on<']) expect(svg).toContain(s);
+
+    // A run's alerts alone, in a window: only the alerts inside it are drawn.
+    const from = '2026-07-30T00:00:00+10:00';
+    const to = '2026-07-30T12:00:00+10:00';
+    const inside = alerts.filter((a) => a.at >= Date.parse(from) && a.at <= Date.parse(to));
+    expect(inside.length).toBeGreaterThan(0);
+    await plot(['timeline', '--alerts', alertsFile, '--from', from, '--to', to, '--format', 'svg', '--out', join(dir, 'alerts-only')]);
+    const svg2 = readFileSync(join(dir, 'alerts-only', 'timeline.svg'), 'utf8');
+    expect(count(svg2, /<g class="marker">/g)).toBe(inside.length);
+    expect(svg2).toContain('local time (Australia/Sydney)');
+  });
+});
+
+describe('stream-smarts plot: PNG', () => {
+  it('renders each figure to a PNG of the SVG\'s size (times --scale)', async () => {
+    const out = join(dir, 'png');
+    const r = await plot(['--json', 'range', 'score', 'timeline', '--history', history, '--format', 'both', '--out', out]);
+    const files = JSON.parse(String(r.stdout)) as { figure: string; file: string; format: string }[];
+    expect(files.map((f) => `${f.figure}.${f.format}`)).toEqual(['range.svg', 'range.png', 'score.svg', 'score.png', 'timeline.svg', 'timeline.png']);
+    for (const fig of ['range', 'score', 'timeline']) {
+      const svg = readFileSync(join(out, `${fig}.svg`), 'utf8');
+      const [, w, h] = /<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg)!;
+      expect(pngSize(readFileSync(join(out, `${fig}.png`))), fig).toEqual({ width: Number(w), height: Number(h) });
+    }
+    await plot(['score', '--format', 'png', '--scale', '2', '--out', join(dir, 'png2')]);
+    expect(pngSize(readFileSync(join(dir, 'png2', 'score.png')))).toEqual({ width: 2400, height: 1440 });
+  });
+});
+
+describe('stream-smarts plot: bad input', () => {
+  it('names the missing model, the unreadable file or the bad flag in one line, exit non-zero', async () => {
+    const cases: [string[], number, string][] = [
+      [['score', '--model', join(dir, 'no-model')], 1, join(dir, 'no-model')],
+      [['range', '--model', MODEL, '--history', join(dir, 'missing.csv')], 1, join(dir, 'missing.csv')],
+      [['timeline', '--model', MODEL, '--history', truth], 1, truth],
+      [['timeline', '--model', MODEL, '--alerts', history], 1, history],
+      [['heatmap', '--model', MODEL], 2, 'heatmap'],
+      [['timeline', '--model', MODEL], 2, '--history'],
+      [['score', '--model', MODEL, '--day', 'someday'], 2, '--day'],
+      [['score', '--model', MODEL, '--format', 'gif'], 2, '--format'],
+    ];
+    for (const [args, code, names] of cases) {
+      const r = await cli(['plot', ...args, '--out', join(dir, 'bad')]);
+      expect(r.exitCode, args.join(' ')).toBe(code);
+      const lines = String(r.stderr).trim().split('\n');
+      expect(lines, args.join(' ')).toHaveLength(1);
+      expect(lines[0], args.join(' ')).toContain(names);
+    }
+  });
+});
