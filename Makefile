@@ -1,7 +1,7 @@
 # Conventional entry points; each delegates to npm, Maven or docker compose.
 SHELL := bash
 .DEFAULT_GOAL := help
-.PHONY: help setup build test bench udf deploy up down clean
+.PHONY: help setup build demo test bench udf deploy up down clean
 
 NPM_STAMP := node_modules/.package-lock.json
 
@@ -15,6 +15,9 @@ setup: $(NPM_STAMP) build ## install dependencies (npm ci) and build
 
 build: $(NPM_STAMP) ## compile the TypeScript workspaces (tsc -b)
 	npm run build
+
+demo: setup ## the whole product in one process, no Kafka: a simulated day with a heater left on at 04:00 (stream-smarts run)
+	node cli/dist/main.js run
 
 test: setup ## run every test: the Java UDF (Maven), then TypeScript against real Kafka and H2O
 	@mkdir -p .cache/test-results .cache/udf

@@ -7,29 +7,37 @@
 //   java -Xmx2g -jar .cache/h2o/3.46.0.11/h2o.jar -port 54321 -ip 127.0.0.1 &   # or H2O_URL=...
 //   node models/make-default.mjs                 # writes models/sample-history.csv.gz and models/default
 //
-// The history is 8 weeks of 15-minute readings (Wh per interval) for a simulated household in
-// Australia/Sydney (the 2018 author's home), June–July 2026: no DST change inside it.
+// The history is 52 weeks of 5-minute readings (Wh per interval) for a simulated household in
+// Australia/Sydney (the 2018 author's home), 28 July 2025 – 26 July 2026. Why a year of 5-minute
+// readings (it was 8 weeks of 15-minute ones): the envelope is each (day, hour) cell's minimum and
+// maximum, so its width comes from how many days a cell has seen — with 8 per cell a normal new
+// day fell outside it in 7% of its readings, and `stream-smarts evaluate --days 60` counted ~50
+// false alerts a week; with 52 a cell, and readings every 5 minutes (closer to the 1-minute
+// readings `run` scores, whose trailing hours reach values quarter-hour ones never do), evaluate
+// counts under one a week and still detects a heater left on within 20 minutes.
 import { existsSync, lstatSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { createHousehold, localTimeToUtc } from '../pi-collector/dist/simulator.js';
+import { createHousehold, localTimeToUtc, utcOffsetMs } from '../pi-collector/dist/simulator.js';
 import { train } from '../cli/dist/train/run.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const TIMEZONE = 'Australia/Sydney';
 const SEED = 2018;
-const WEEKS = 8;
-const INTERVAL_S = 900;
+const WEEKS = 52;
+const INTERVAL_S = 300;
 
-const start = localTimeToUtc(TIMEZONE, 2026, 6, 1); // a Monday, local midnight
+const start = localTimeToUtc(TIMEZONE, 2025, 7, 28); // a Monday, local midnight
 const end = start + WEEKS * 7 * 86_400_000;
 const wh = createHousehold({ timezone: TIMEZONE, seed: SEED }).energy(start, end, INTERVAL_S);
 const lines = ['timestamp,wh'];
 wh.forEach((v, i) => {
   const t = start + (i + 1) * INTERVAL_S * 1000;
-  // Local time with its offset (+10:00 all June–July), as a household export would write it.
-  lines.push(`${new Date(t + 10 * 3_600_000).toISOString().replace('.000Z', '+10:00')},${v.toFixed(3)}`);
+  // Local time with its offset (+10:00, or +11:00 in daylight saving), as a household export would write it.
+  const off = utcOffsetMs(t, TIMEZONE) / 60_000;
+  const hhmm = `${String(Math.floor(off / 60)).padStart(2, '0')}:${String(off % 60).padStart(2, '0')}`;
+  lines.push(`${new Date(t + off * 60_000).toISOString().replace('.000Z', `+${hhmm}`)},${v.toFixed(3)}`);
 });
 const historyFile = join(HERE, 'sample-history.csv.gz');
 // mtime 0 in the gzip header keeps the file byte-identical across rebuilds.

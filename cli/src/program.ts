@@ -7,10 +7,14 @@ import * as deploy from './commands/deploy.js';
 import * as doctor from './commands/doctor.js';
 import * as ksql from './commands/ksql.js';
 import * as notify from './commands/notify.js';
+import * as evaluate from './commands/evaluate.js';
+import * as plot from './commands/plot.js';
+import * as run from './commands/run.js';
+import * as simulate from './commands/simulate.js';
 import * as train from './commands/train.js';
 import * as watch from './commands/watch.js';
 
-const COMMANDS = [train, collect, build, deploy, ksql, watch, notify, doctor, config];
+const COMMANDS = [run, evaluate, train, simulate, plot, collect, build, deploy, ksql, watch, notify, doctor, config];
 
 function version(): string {
   const require = createRequire(import.meta.url);

@@ -7,7 +7,7 @@ import { DeadLetterFile } from './dead-letter.js';
 import { Delivery, type RetryPolicy, type SinkReport } from './delivery.js';
 import { DeliveryLedger } from './ledger.js';
 import type { Sink } from './sinks/types.js';
-import { loadState, saveState, type NotifierState } from './state-store.js';
+import { emptyState, loadState, saveState, type NotifierState } from './state-store.js';
 
 export interface PipelineOptions {
   rules: EpisodeRules;
@@ -15,8 +15,12 @@ export interface PipelineOptions {
   timezone: string;
   retry: RetryPolicy;
   sinks: Sink[];
-  /** Holds state.json, delivered.jsonl and dead-letter.jsonl. */
-  stateDir: string;
+  /**
+   * Holds state.json, delivered.jsonl and dead-letter.jsonl. Undefined: nothing is read or written
+   * — episodes live in memory only (`stream-smarts run` over a simulated or replayed day, and
+   * `evaluate`, which must start afresh each time and have no offsets to protect).
+   */
+  stateDir?: string;
   log: Logger;
   now?: () => number;
   wait?: (ms: number) => Promise<void>;
@@ -42,22 +46,24 @@ export type Handled = 'processed' | 'skipped' | 'already-processed';
  * message's offset. Only then may the caller commit the offset.
  */
 export class Pipeline {
-  readonly stateFile: string;
-  readonly deadLetterFile: string;
+  readonly stateFile: string | undefined;
+  readonly deadLetterFile: string | undefined;
   private readonly tracker: EpisodeTracker;
   private readonly delivery: Delivery;
   private readonly state: NotifierState;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: PipelineOptions) {
-    this.stateFile = join(opts.stateDir, 'state.json');
-    this.deadLetterFile = join(opts.stateDir, 'dead-letter.jsonl');
-    const { state, problem } = loadState(this.stateFile);
+    const dir = opts.stateDir;
+    this.stateFile = dir === undefined ? undefined : join(dir, 'state.json');
+    this.deadLetterFile = dir === undefined ? undefined : join(dir, 'dead-letter.jsonl');
+    const { state, problem } = this.stateFile === undefined ? { state: emptyState(), problem: undefined } : loadState(this.stateFile);
     if (problem) opts.log.error(problem);
     this.state = state;
     this.tracker = new EpisodeTracker(opts.rules, opts.now ?? Date.now, state.episodes);
-    const ledger = new DeliveryLedger(join(opts.stateDir, 'delivered.jsonl'));
-    this.delivery = new Delivery(opts.sinks, opts.retry, ledger, new DeadLetterFile(this.deadLetterFile), opts.log, opts.wait);
+    const ledger = dir === undefined ? undefined : new DeliveryLedger(join(dir, 'delivered.jsonl'));
+    const deadLetter = this.deadLetterFile === undefined ? undefined : new DeadLetterFile(this.deadLetterFile);
+    this.delivery = new Delivery(opts.sinks, opts.retry, ledger, deadLetter, opts.log, opts.wait);
     const open = this.tracker.episodes();
     opts.log.info(
       { sinks: this.delivery.sinkNames(), stateFile: this.stateFile, openEpisodes: open.length },
@@ -145,6 +151,7 @@ export class Pipeline {
   }
 
   private save(durable = true): void {
+    if (this.stateFile === undefined) return;
     this.state.episodes = this.tracker.snapshot();
     saveState(this.stateFile, this.state, durable);
   }
@@ -176,7 +183,7 @@ export class Pipeline {
       at: now,
       startedAt: now,
       count: 1,
-      event: { eventTs: now, hour: 4, kwh: 1.5, fn: 1.5, kind: 'high', meterId: 'test' },
+      event: { eventTs: now, hour: 4, kwh: 1500, fn: 1.5, kind: 'high', meterId: 'test' },
     };
     const message = render(alert, opts.templates, opts.timezone);
     message.body = `Test: ${message.body}`;

@@ -35,7 +35,7 @@ describe('episodes (alert core)', () => {
     const t = new EpisodeTracker(DEFAULT_RULES, () => 0);
     feed(t, minutes('house', 0, 5));
     // A different kind on the same meter, 30 minutes later: the high episode has been quiet for 26 minutes.
-    const alerts = t.observe(event('house', T0 + 30 * MINUTE, { kind: 'low', fn: -0.5, kwh: 0.05 }));
+    const alerts = t.observe(event('house', T0 + 30 * MINUTE, { kind: 'low', fn: -0.5, kwh: 50 }));
     expect(alerts.map((a) => [a.type, a.kind])).toEqual([
       ['resolve', 'high'],
       ['fire', 'low'],
@@ -98,13 +98,13 @@ describe('episodes (alert core)', () => {
 
 describe('alert texts', () => {
   it('keep the 2018 words: "Unusual power usage of 1500 Wh at 4:00. Please check!"', () => {
-    const [alert] = new EpisodeTracker(DEFAULT_RULES, () => 0).observe(event('house', T0, { hour: 4, kwh: 1.5 }));
+    const [alert] = new EpisodeTracker(DEFAULT_RULES, () => 0).observe(event('house', T0, { hour: 4, kwh: 1500 }));
     expect(render(alert!, DEFAULT_TEMPLATES, 'UTC')).toEqual({ title: 'Power alert', body: 'Unusual power usage of 1500 Wh at 4:00. Please check!' });
   });
 
   it('have a low-usage counterpart and a back-to-normal message, and take custom templates', () => {
     const t = new EpisodeTracker(DEFAULT_RULES, () => 0);
-    const [low] = t.observe(event('house', T0, { hour: 9, kwh: 0.05, fn: -0.4, kind: 'low' }));
+    const [low] = t.observe(event('house', T0, { hour: 9, kwh: 50, fn: -0.4, kind: 'low' }));
     expect(render(low!, DEFAULT_TEMPLATES, 'UTC').body).toBe('Unusually low power usage of 50 Wh at 9:00. Please check!');
     const [resolve] = t.observe(event('other', T0 + 20 * MINUTE));
     expect(render(resolve!, DEFAULT_TEMPLATES, 'UTC')).toEqual({ title: 'Power back to normal', body: 'Power usage is back to normal (unusually low since 4:00).' });

@@ -26,7 +26,7 @@ export async function waitFor(what: string, cond: () => boolean, timeoutMs = 30_
 }
 
 export function event(meterId: string, eventTs: number, over: Partial<AnomalyEvent> = {}): AnomalyEvent {
-  return { eventTs, hour: new Date(eventTs).getUTCHours(), kwh: 1.5, fn: 2.5, kind: 'high', meterId, ...over };
+  return { eventTs, hour: new Date(eventTs).getUTCHours(), kwh: 1500, fn: 2.5, kind: 'high', meterId, ...over };
 }
 
 export class TopicFixture {

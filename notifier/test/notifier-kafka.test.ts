@@ -104,7 +104,7 @@ describe(`the notifier on a real Apache Kafka ${broker.version} broker`, () => {
     expect(pb.accepted.map((p) => p.title)).toEqual(['Power alert', 'Power alert (still going)']);
 
     // Low usage 36 quiet minutes later: the high episode is over (back to normal), a low one begins.
-    await fx.send([event('house', T0 + 100 * MINUTE, { hour: 5, kwh: 0.02, fn: -0.3, kind: 'low' })]);
+    await fx.send([event('house', T0 + 100 * MINUTE, { hour: 5, kwh: 20, fn: -0.3, kind: 'low' })]);
     await allCommitted(fx, `${topic}-notifier`);
     expect(pb.accepted.map((p) => [p.title, p.body])).toEqual([
       ['Power alert', 'Unusual power usage of 1500 Wh at 4:00. Please check!'],

@@ -270,7 +270,7 @@ export interface ScenarioPlanOptions {
 /**
  * Picks non-overlapping anomalies over `days` from `start`, cycling through `kinds`, about one
  * every four days, each placed at its typical local time: heater left on overnight from
- * 22:00–01:00 to 07:00, oven left on from 20:00 for 4–7 h, holiday of 3–5 whole days, fridge
+ * 00:00–01:45 to 07:00, oven left on from 20:00 for 4–7 h, holiday of 3–5 whole days, fridge
  * failure for 1–2 days. The list is the ground truth for `evaluate`.
  */
 export function planScenarios(o: ScenarioPlanOptions): Scenario[] {
@@ -289,9 +289,13 @@ export function planScenarios(o: ScenarioPlanOptions): Scenario[] {
     const { y, m, dd } = dayStart(d);
     let s: Scenario;
     if (kind === 'heater-left-on') {
-      const h = 22 + Math.floor(rnd() * 4);
-      const start = localTimeToUtc(o.timezone, y, m, dd, h % 24, 0) + (h >= 24 ? 86_400_000 : 0);
+      // Switched on in the night (00:00–01:45) and left on until morning. Not earlier: this
+      // household runs the same 2 kW heater on half its evenings until as late as 23:00, with the
+      // evening's other loads until 23:30, so a heater on at 22:00 is a cold evening, not a
+      // heater left on; no measure of power alone could label it otherwise.
       const { y: y2, m: m2, dd: d2 } = dayStart(d + 1);
+      const q = Math.floor(rnd() * 8);
+      const start = localTimeToUtc(o.timezone, y2, m2, d2, Math.floor(q / 4), (q % 4) * 15);
       s = { scenario: kind, start, end: localTimeToUtc(o.timezone, y2, m2, d2, 7, 0) };
     } else if (kind === 'oven-left-on') {
       const start = localTimeToUtc(o.timezone, y, m, dd, 20, 0);

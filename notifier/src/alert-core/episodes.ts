@@ -111,9 +111,11 @@ export class EpisodeTracker {
     }
     if (!ep.fired) {
       ep.recent.push(ev.eventTs);
-      const from = ev.eventTs - this.rules.fireWindowMs;
+      const low = ev.kind === 'low';
+      const fireAfter = (low ? this.rules.lowFireAfter : undefined) ?? this.rules.fireAfter;
+      const from = ev.eventTs - ((low ? this.rules.lowFireWindowMs : undefined) ?? this.rules.fireWindowMs);
       ep.recent = ep.recent.filter((t) => t >= from && t <= ev.eventTs);
-      if (ep.recent.length >= this.rules.fireAfter) {
+      if (ep.recent.length >= fireAfter) {
         ep.fired = true;
         ep.recent = [];
         ep.lastAlertAt = ev.eventTs;

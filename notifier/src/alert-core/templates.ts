@@ -28,8 +28,10 @@ function clock(ms: number, timeZone: string): string {
 export function render(alert: Alert, templates: Templates, timeZone: string): Message {
   const e = alert.event;
   const values: Record<string, string> = {
-    wh: String(Math.round(e.kwh * 1000)),
-    kwh: String(Math.round(e.kwh * 1000) / 1000),
+    // KWH carries watt-hours per hour (contracts/MODEL-FORMAT.md; named kwh for the 2018
+    // statements): {wh} is that number, {kwh} the same energy in kWh.
+    wh: String(Math.round(e.kwh)),
+    kwh: String(Math.round(e.kwh) / 1000),
     // HOUR is the reading's local hour, as the 2018 message said it: "at 4:00".
     time: `${e.hour}:00`,
     hour: String(e.hour),

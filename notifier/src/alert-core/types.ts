@@ -5,6 +5,13 @@ export interface EpisodeRules {
   /** Anomalies within `fireWindowMs` before an episode alerts; 1 alerts on the first. */
   fireAfter: number;
   fireWindowMs: number;
+  /**
+   * The same for `low` episodes, when set. Less power than ever is never urgent (a holiday, a
+   * fridge that died overnight) and a quiet day brushes the envelope's lower edge for hours, so
+   * `run` asks low episodes to last longer than high ones before they alert.
+   */
+  lowFireAfter?: number;
+  lowFireWindowMs?: number;
   /** Least event time between two alerts of one continuing episode. */
   repeatIntervalMs: number;
   /** An episode with no anomaly for this long is over. */

@@ -7,6 +7,8 @@ import type { Sink } from './types.js';
 export interface SinkDeps {
   now?: () => number;
   consoleOut?: { write(s: string): unknown };
+  /** Whether console lines start with the alert's event time (default true). */
+  consoleTimestamps?: boolean;
 }
 
 /** Every configured sink; the console alone when nothing else is configured (or when asked for). */
@@ -20,6 +22,6 @@ export function buildSinks(cfg: NotifierConfig, deps: SinkDeps = {}): Sink[] {
     if (ha.voice) sinks.push(new HomeAssistantVoiceSink(client, { ...ha.voice, timeZone: cfg.timezone, now }));
     if (ha.notifyService) sinks.push(new HomeAssistantNotifySink(client, ha.notifyService));
   }
-  if (cfg.console === true || (cfg.console === undefined && sinks.length === 0)) sinks.push(new ConsoleSink(deps.consoleOut));
+  if (cfg.console === true || (cfg.console === undefined && sinks.length === 0)) sinks.push(new ConsoleSink(deps.consoleOut, deps.consoleTimestamps ?? true));
   return sinks;
 }

@@ -1,0 +1,72 @@
+import type { AnomalyEvent, Envelope, Reading } from '@stream-smarts/contracts';
+import type { Alert } from '@stream-smarts/notifier';
+import { anomalyEventOf, scoreReading, type ScoredReading } from './score.js';
+
+/** Where anomalies go: the notifier's Pipeline (alert core → delivery → sinks) fits as it is. */
+export interface AlertStage {
+  observe(event: AnomalyEvent): Promise<Alert[]>;
+}
+
+export interface PipelineListener {
+  reading?(s: ScoredReading): void;
+  /** After every sink took (or gave up on) the alert. */
+  alert?(a: Alert, cause: ScoredReading): void;
+}
+
+export interface PipelineCounts {
+  readings: number;
+  anomalies: number;
+  alerts: number;
+  unscored: number;
+}
+
+/**
+ * readings → score → alert stage: the in-process replacement for raw_power → ksqlDB → ANOMOLY_POWER
+ * → notifier. `run`, `evaluate` and the bench all push readings through this one class. Only
+ * anomalous readings go on to the alert stage, as only they reach the ANOMOLY_POWER topic.
+ */
+export class ReadingPipeline {
+  readonly counts: PipelineCounts = { readings: 0, anomalies: 0, alerts: 0, unscored: 0 };
+
+  constructor(
+    private readonly envelope: Envelope,
+    private readonly stage: AlertStage,
+    private readonly listener: PipelineListener = {},
+  ) {}
+
+  async process(r: Reading): Promise<ScoredReading> {
+    const s = scoreReading(this.envelope, r);
+    this.counts.readings++;
+    if (s.fn === null) this.counts.unscored++;
+    this.listener.reading?.(s);
+    if (s.kind !== null) {
+      this.counts.anomalies++;
+      const alerts = await this.stage.observe(anomalyEventOf(s));
+      this.counts.alerts += alerts.length;
+      for (const a of alerts) this.listener.alert?.(a, s);
+    }
+    return s;
+  }
+}
+
+/**
+ * Feeds readings that arrive synchronously (from a pulse source's callbacks) to the pipeline one
+ * after another, never two at once, so alerts keep reading order. `drain()` waits for the last.
+ */
+export class SerialFeeder {
+  private chain: Promise<unknown> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(private readonly pipeline: ReadingPipeline) {}
+
+  push(r: Reading): void {
+    this.chain = this.chain.then(() => this.pipeline.process(r)).catch((e: unknown) => {
+      this.failure ??= e;
+    });
+  }
+
+  async drain(): Promise<void> {
+    await this.chain;
+    if (this.failure !== undefined) throw this.failure;
+  }
+}

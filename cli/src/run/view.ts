@@ -1,0 +1,88 @@
+import type { Alert, Message } from '@stream-smarts/notifier';
+import type { ScoredReading } from './score.js';
+
+export interface RunSummary {
+  readings: number;
+  anomalies: number;
+  alerts: number;
+  fires: number;
+  /** Minutes of event time from the story's anomaly start (e.g. heater on) to the first alert; null without one. */
+  minutesToFirstAlert: number | null;
+  firstAlertAt: number | null;
+  wallMs: number;
+}
+
+export interface ViewOptions {
+  json: boolean;
+  timezone: string;
+  /** Minutes of event time between status lines (text mode). */
+  everyMin: number;
+  out: (line: string) => void;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * What `run` prints. Text: a status line every `everyMin` minutes of event time and whenever a
+ * reading turns anomalous or back to normal (so a minute-by-minute day stays a screenful), the
+ * alerts, and one summary line. JSON: one object per reading, alert and the summary, for scripts.
+ */
+export class LiveView {
+  private lastKind: string | null = null;
+  private readonly clock: Intl.DateTimeFormat;
+  /** Event time of the latest reading, to stamp the console sink's lines with it. */
+  lastTs = 0;
+  /** Whether alerts are already printed by the console sink (text mode), so the view need not. */
+  consolePrintsAlerts = false;
+
+  constructor(private readonly o: ViewOptions) {
+    this.clock = new Intl.DateTimeFormat('en-GB', { timeZone: o.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  }
+
+  time(ts: number): string {
+    return this.clock.format(ts);
+  }
+
+  header(text: string): void {
+    if (!this.o.json) this.o.out(`${text}\n${'time'.padEnd(6)}${'Wh/h'.padStart(7)}  ${'expected'.padStart(12)}  ${'score'.padStart(6)}`);
+  }
+
+  reading(s: ScoredReading): void {
+    const r = s.reading;
+    this.lastTs = r.ts;
+    if (this.o.json) {
+      this.o.out(JSON.stringify({ type: 'reading', ts: r.ts, time: new Date(r.ts).toISOString(), meter_id: r.meter_id, day: r.day, hour: r.hour, kwh: r.kwh, wh: r.wh, lower: s.lower, upper: s.upper, score: s.fn, kind: s.kind }));
+      return;
+    }
+    const turned = s.kind !== this.lastKind;
+    this.lastKind = s.kind;
+    if (!turned && r.ts % (this.o.everyMin * 60_000) !== 0) return;
+    const score = s.fn === null ? '—' : s.fn.toFixed(2);
+    const mark = s.kind === 'high' ? '  HIGH' : s.kind === 'low' ? '  LOW' : turned ? '  normal again' : '';
+    this.o.out(`${this.time(r.ts).padEnd(6)}${fmt(r.kwh).padStart(7)}  ${`${fmt(s.lower)}–${fmt(s.upper)}`.padStart(12)}  ${score.padStart(6)}${mark}`);
+  }
+
+  alert(a: Alert, message: Message, sinks: string[]): void {
+    if (this.o.json) this.o.out(JSON.stringify({ type: 'alert', alert: a, message, sinks }));
+    else if (!this.consolePrintsAlerts) this.o.out(`${this.time(a.at).padEnd(6)}ALERT to ${sinks.join(', ')}: ${message.title}: ${message.body}`);
+  }
+
+  /** Prefixes the console sink's lines with the event time, so a fast simulated day reads right. */
+  consoleLine(line: string): string {
+    return `${this.time(this.lastTs).padEnd(6)}>>> ${line}`;
+  }
+
+  summary(s: RunSummary, story?: { anomalyStart: number; label: string }): void {
+    if (this.o.json) {
+      this.o.out(JSON.stringify({ type: 'summary', ...s }));
+      return;
+    }
+    const first =
+      story === undefined
+        ? ''
+        : s.firstAlertAt === null
+          ? `; ${story.label} ${this.time(story.anomalyStart)}, no alert`
+          : `; ${story.label} ${this.time(story.anomalyStart)} → first alert ${this.time(s.firstAlertAt)} (${s.minutesToFirstAlert} min)`;
+    this.o.out(`summary: ${fmt(s.readings)} readings, ${fmt(s.anomalies)} anomalies, ${s.alerts} alerts (${s.fires} new)${first}; wall time ${(s.wallMs / 1000).toFixed(1)} s`);
+  }
+}
