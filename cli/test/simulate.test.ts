@@ -101,6 +101,13 @@ describe('stream-smarts simulate', () => {
     expect(Object.keys(first).sort()).toEqual(['day', 'hour', 'interval_s', 'kwh', 'meter_id', 'pulses', 'ts', 'wh']);
   });
 
+  it('simulates the household in the current model\'s time zone when none is configured, so evaluate compares like with like', async () => {
+    // No --timezone, no STREAM_SMARTS_TIMEZONE or TZ: the default model is Australia/Sydney's (+10:00 in June).
+    const r = await cli(['simulate', '--start', '2026-06-01', '--days', '1', '--interval', '900', '--scenarios', 'none', '--log-level', 'silent'], { TZ: '' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split('\n')[1]).toMatch(/^2026-06-01T00:15:00\+10:00,/);
+  });
+
   it('refuses bad flags with one line naming the flag and exit status 2', async () => {
     for (const [args, flag] of [
       [['--scenarios', 'heater-left-on,toaster'], '--scenarios'],

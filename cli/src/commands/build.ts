@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { createContext, type GlobalOptions } from '../context.js';
 import { runPlan } from '../deploy/run-plan.js';
 import { buildStep, shipSteps, type StepContext } from '../deploy/steps.js';
+import { defaultModelDir } from '../run/model.js';
 import { REPO_ROOT, buildPlan, readModel } from '../udf/build.js';
 import { haveMaven } from './deploy.js';
 
@@ -12,7 +13,7 @@ export function register(program: Command): void {
   program
     .command('build')
     .description('build the ANOMOLY_POWER UDF jar with a model inside and put it in ext/ (what docker-compose mounts into ksqlDB)')
-    .option('--model <dir>', 'the model to package', join(REPO_ROOT, 'models', 'current'))
+    .option('--model <dir>', 'the model to package', defaultModelDir())
     .option('--dry-run', 'print the exact commands; change nothing')
     .addHelpText(
       'after',

@@ -6,6 +6,7 @@ import { findComposeFile } from '../compose.js';
 import { runPlan } from '../deploy/run-plan.js';
 import { applySteps, buildStep, queriesRunningStep, restartSteps, rollbackSteps, shipSteps, type StepContext } from '../deploy/steps.js';
 import { composeTarget, readTargets, type Target } from '../deploy/targets.js';
+import { defaultModelDir } from '../run/model.js';
 import { REPO_ROOT, buildPlan, readModel } from '../udf/build.js';
 
 export const example = 'stream-smarts deploy --dry-run        # build the UDF with the model, ship it to ksqlDB, apply ksql/';
@@ -32,7 +33,7 @@ export function register(program: Command): void {
   program
     .command('deploy')
     .description('build the UDF jar with the model inside, copy it to each ksqlDB server, restart, verify, apply ksql/ and check the queries')
-    .option('--model <dir>', 'the model to deploy', join(REPO_ROOT, 'models', 'current'))
+    .option('--model <dir>', 'the model to deploy', defaultModelDir())
     .option('--targets <file>', 'JSON list of ksqlDB servers [{name, url, extDir, restart}] (default: the docker-compose stack)')
     .option('--ksql-dir <dir>', 'the numbered statement files to apply', join(REPO_ROOT, 'ksql'))
     .option('--dry-run', 'print every step with its exact command or statement; change nothing')

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createContext, type GlobalOptions } from '../context.js';
 import { CommandError, reportErrors } from '../command-error.js';
+import { defaultModelDir } from '../run/model.js';
 import { FIGURES, parseDay, parseFigures, renderFigure, type FigureOptions } from '../plot/figures.js';
 import { svgToPng } from '../plot/png.js';
 
@@ -28,7 +29,7 @@ export function register(program: Command): void {
     .command('plot')
     .description('draw the model and your readings as SVG/PNG: the expected range by hour, the score map, a timeline with alerts')
     .argument('<figures...>', `one or more of ${FIGURES.join(', ')}`)
-    .option('--model <dir>', 'model directory (envelope.json)', 'models/current')
+    .option('--model <dir>', 'model directory (envelope.json); default ./models/current, else the repository\'s')
     .option('--history <file>', 'readings: CSV timestamp,wh or raw_power JSON lines (.gz fine), as train --history reads')
     .option('--days <n>', 'range: draw the last N local days of --history', '7')
     .option('--day <day>', 'range/score: all (the per-hour envelope), a weekday (1-7 or mon..sun: its own cells), or each (range: a panel per weekday)', 'all')
@@ -72,7 +73,7 @@ Examples:
         const scale = Number(flags.scale);
         if (!(scale > 0 && scale <= 8)) throw new CommandError(`--scale ${JSON.stringify(flags.scale)} is not a number above 0 and at most 8`);
         const o: FigureOptions = {
-          model: flags.model,
+          model: flags.model ?? defaultModelDir(),
           days,
           day: parseDay(flags.day),
           ...(flags.history ? { history: flags.history } : {}),

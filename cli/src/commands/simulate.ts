@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { SCENARIO_KINDS, collectorSettings } from '@stream-smarts/pi-collector';
-import { createContext, type GlobalOptions } from '../context.js';
+import { createContext, type Context, type GlobalOptions } from '../context.js';
+import { openModel } from '../run/model.js';
 import { reportErrors } from '../command-error.js';
 import { simulateHistory } from '../simulate/generate.js';
 import { produceHistory } from '../simulate/kafka.js';
@@ -37,7 +38,7 @@ The household (pi-collector's simulator) is run through the collector's own inte
 so readings, local day/hour and trailing-hour kwh are exactly what a Pi on that meter would send.
 Scenarios are placed about one every four days at their typical local time: heater left on
 overnight, oven left on from 20:00, a 3-5 day holiday (standby only), a 1-2 day fridge failure.
-Times are in --timezone (the household's zone). Logs go to stderr; the data to --out or stdout.
+Times are in the household's zone: --timezone when given, else the current model's (so evaluate compares like with like). Logs go to stderr; the data to --out or stdout.
 
 Exit status: 0 written, 1 failed (cannot write, Kafka/Schema Registry refused), 2 bad usage.
 
@@ -57,7 +58,7 @@ Examples:
       });
       await reportErrors('simulate', async () => {
         const s = collectorSettings(ctx.loaded);
-        const o = parseSimulateOptions(flags, { timezone: ctx.config.timezone, meterId: s.meterId, intervalS: s.intervalS, impulsesPerKwh: s.impulsesPerKwh });
+        const o = parseSimulateOptions(flags, { timezone: householdTimezone(ctx), meterId: s.meterId, intervalS: s.intervalS, impulsesPerKwh: s.impulsesPerKwh });
         const log = ctx.log.child({ command: 'simulate' });
         const h = simulateHistory(o);
         log.info({ readings: h.readings.length, from: isoLocal(h.start, o.timezone), to: isoLocal(h.end, o.timezone), scenarios: h.truth.length }, 'simulated');
@@ -94,4 +95,19 @@ Examples:
         }
       });
     });
+}
+
+/**
+ * The household's time zone: the configured one when the user set it, else the current model's —
+ * a history simulated in another zone than the model's would put every day's pattern at the wrong
+ * hours, and `evaluate` would count the shift as false alerts.
+ */
+function householdTimezone(ctx: Context): string {
+  const tz = ctx.loaded.settings.find((s) => s.key === 'timezone');
+  if (tz && tz.source.kind !== 'default') return ctx.config.timezone;
+  try {
+    return openModel(undefined).model.file.timezone;
+  } catch {
+    return ctx.config.timezone;
+  }
 }

@@ -111,6 +111,12 @@ const hourRange = z
     return { startMinute: min(a), endMinute: min(b) };
   });
 
+/** The machine's zone; Node reports Etc/Unknown when TZ is set but empty, which no zone table knows. */
+function systemTimeZone(): string {
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return timeZone.safeParse(tz).success ? tz : 'UTC';
+}
+
 function spec<T>(s: SettingSpec<T>): SettingSpec<T> {
   return s;
 }
@@ -129,7 +135,7 @@ export const SETTINGS = {
     key: 'timezone',
     env: ['STREAM_SMARTS_TIMEZONE', 'TZ'],
     flag: 'timezone',
-    default: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    default: systemTimeZone(),
     describe: 'IANA time zone of the household (day and hour of a reading)',
     expect: 'an IANA time zone name such as Europe/London or Australia/Sydney',
     schema: timeZone,
