@@ -75,27 +75,15 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     statements.push(text);
     if (opts.refuse && opts.refuse.match.test(text)) return { status: 400, error: opts.refuse.message };
     const trimmed = text.trim().replace(/;$/, '');
-    if (/^SHOW\s+STREAMS$/i.test(trimmed) || /^LIST\s+STREAMS$/i.test(trimmed)) {
-      return {
-        status: 200,
-        entity: {
-          '@type': 'streams',
-          statementText: text,
-          streams: [...sources.values()].filter((s) => s.kind === 'STREAM').map((s) => ({ type: 'STREAM', name: s.name, topic: s.topic, keyFormat: 'KAFKA', valueFormat: 'AVRO', isWindowed: false })),
-          warnings: [],
-        },
-      };
-    }
-    if (/^SHOW\s+TABLES$/i.test(trimmed) || /^LIST\s+TABLES$/i.test(trimmed)) {
-      return {
-        status: 200,
-        entity: {
-          '@type': 'tables',
-          statementText: text,
-          tables: [...sources.values()].filter((s) => s.kind === 'TABLE').map((s) => ({ type: 'TABLE', name: s.name, topic: s.topic, keyFormat: 'KAFKA', valueFormat: 'JSON', isWindowed: true })),
-          warnings: [],
-        },
-      };
+    const list = /^(?:SHOW|LIST)\s+(STREAMS|TABLES)$/i.exec(trimmed);
+    if (list) {
+      const kind = list[1]!.toUpperCase() === 'STREAMS' ? 'STREAM' : 'TABLE';
+      const entries = [...sources.values()]
+        .filter((s) => s.kind === kind)
+        .map((s) => ({ type: kind, name: s.name, topic: s.topic, keyFormat: 'KAFKA', valueFormat: kind === 'STREAM' ? 'AVRO' : 'JSON', isWindowed: kind === 'TABLE' }));
+      // StreamsList {"@type": "streams", "streams": [...]} / TablesList {"@type": "tables", "tables": [...]}
+      const field = kind === 'STREAM' ? 'streams' : 'tables';
+      return { status: 200, entity: { '@type': field, statementText: text, [field]: entries, warnings: [] } };
     }
     if (/^SHOW\s+QUERIES$/i.test(trimmed)) {
       const queries = [...sources.values()]
