@@ -23,6 +23,9 @@ export interface BrokerInfo {
   version: string;
   bootstrap: string;
   saslBootstrap: string;
+  /** An SSL listener whose self-signed certificate (for 127.0.0.1) is `caFile`, PEM. */
+  sslBootstrap: string;
+  caFile: string;
   startupMs: number;
 }
 
@@ -80,8 +83,9 @@ export interface StartOptions {
 }
 
 /**
- * A single-node KRaft broker on 127.0.0.1 with a PLAINTEXT listener and a SASL_PLAINTEXT
- * listener (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512). Resolves once it answers metadata requests.
+ * A single-node KRaft broker on 127.0.0.1 with a PLAINTEXT listener, a SASL_PLAINTEXT listener
+ * (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) and an SSL listener. Resolves once it answers metadata
+ * requests.
  */
 export async function startBroker(opts: StartOptions = {}): Promise<RunningBroker> {
   const t0 = Date.now();
@@ -90,17 +94,22 @@ export async function startBroker(opts: StartOptions = {}): Promise<RunningBroke
   const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'stream-smarts-kafka-'));
   const dataDir = join(workDir, 'data');
   mkdirSync(dataDir, { recursive: true });
-  const [plainPort, saslPort, controllerPort] = [await freePort(), await freePort(), await freePort()];
+  const [plainPort, saslPort, sslPort, controllerPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const tls = await selfSignedKeystore(workDir);
 
   const props = [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${plainPort},SASL_PLAINTEXT://127.0.0.1:${saslPort},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${plainPort},SASL_PLAINTEXT://127.0.0.1:${saslPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${plainPort},SASL_PLAINTEXT://127.0.0.1:${saslPort},SSL://127.0.0.1:${sslPort},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${plainPort},SASL_PLAINTEXT://127.0.0.1:${saslPort},SSL://127.0.0.1:${sslPort}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT',
+    `listener.name.ssl.ssl.keystore.location=${tls.keystore}`,
+    'listener.name.ssl.ssl.keystore.type=PKCS12',
+    `listener.name.ssl.ssl.keystore.password=${tls.password}`,
+    `listener.name.ssl.ssl.key.password=${tls.password}`,
     'sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
     `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${SASL_USERS.plain.username}="${SASL_USERS.plain.password}";`,
     'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
@@ -154,11 +163,34 @@ export async function startBroker(opts: StartOptions = {}): Promise<RunningBroke
     version: reported,
     bootstrap,
     saslBootstrap: `127.0.0.1:${saslPort}`,
+    sslBootstrap: `127.0.0.1:${sslPort}`,
+    caFile: tls.caFile,
     startupMs: Date.now() - t0,
     pid: proc.child.pid,
     dataDir,
     stop,
   };
+}
+
+/**
+ * A self-signed RSA key and certificate for 127.0.0.1 made with the JDK's keytool (no openssl
+ * needed): the broker serves it from a PKCS12 keystore, and the certificate, as PEM, is the CA a
+ * client must trust — what a user's private CA is to STREAM_SMARTS_KAFKA_SSL_CA_FILE.
+ */
+async function selfSignedKeystore(workDir: string): Promise<{ keystore: string; password: string; caFile: string }> {
+  const keystore = join(workDir, 'broker.p12');
+  const caFile = join(workDir, 'broker-ca.pem');
+  const password = randomUUID();
+  const common = ['-keystore', keystore, '-storetype', 'PKCS12', '-storepass', password, '-alias', 'broker'];
+  try {
+    await run('keytool', ['-genkeypair', ...common, '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2', '-dname', 'CN=127.0.0.1', '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-keypass', password]);
+    const { stdout } = await run('keytool', ['-exportcert', '-rfc', ...common]);
+    writeFileSync(caFile, stdout);
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`keytool could not make the test broker's TLS certificate (is a JDK on PATH?): ${err.stderr ?? err.message}`);
+  }
+  return { keystore, password, caFile };
 }
 
 function jvmArgs(workDir: string): string[] {

@@ -11,12 +11,14 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const broker = await startBroker();
   process.stdout.write(
-    `\n[kafka] Apache Kafka ${broker.version} (KRaft) on ${broker.bootstrap}, SASL_PLAINTEXT on ${broker.saslBootstrap}; ready in ${(broker.startupMs / 1000).toFixed(1)} s\n`,
+    `\n[kafka] Apache Kafka ${broker.version} (KRaft) on ${broker.bootstrap}, SASL_PLAINTEXT on ${broker.saslBootstrap}, SSL on ${broker.sslBootstrap}; ready in ${(broker.startupMs / 1000).toFixed(1)} s\n`,
   );
   project.provide('kafka', {
     version: broker.version,
     bootstrap: broker.bootstrap,
     saslBootstrap: broker.saslBootstrap,
+    sslBootstrap: broker.sslBootstrap,
+    caFile: broker.caFile,
     startupMs: broker.startupMs,
     saslUsers: SASL_USERS,
   });

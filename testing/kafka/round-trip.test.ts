@@ -142,6 +142,25 @@ describe(`a real Apache Kafka ${broker.version} broker`, () => {
     });
   }
 
+  it('round-trips 10,000 messages over TLS, trusting the broker through STREAM_SMARTS_KAFKA_SSL_CA_FILE', async () => {
+    const { config } = loadConfig({
+      env: { KAFKA_BOOTSTRAP_SERVERS: broker.sslBootstrap, STREAM_SMARTS_KAFKA_SSL_CA_FILE: broker.caFile },
+      envFile: '/nonexistent/.env',
+    });
+    expect(config.kafka.ssl).toEqual({ caFile: broker.caFile, rejectUnauthorized: true });
+    const r = await roundTrip(kafkaClientOptions(config.kafka) as KafkaJsConfig, 'tls');
+    assertExactlyOnceInOrder(r);
+    report('SSL (TLS, private CA)', r);
+  });
+
+  it('refuses the TLS listener when its CA is not trusted, so the certificate is really checked', async () => {
+    const { config } = loadConfig({ env: { KAFKA_BOOTSTRAP_SERVERS: broker.sslBootstrap, STREAM_SMARTS_KAFKA_SSL: 'true' }, envFile: '/nonexistent/.env' });
+    const kafka = new Kafka({ ...(kafkaClientOptions(config.kafka) as KafkaJsConfig), logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+    const admin = kafka.admin();
+    await expect(admin.connect()).rejects.toThrow(/self[- ]signed certificate|unable to verify/i);
+    await admin.disconnect().catch(() => undefined);
+  });
+
   it('rejects a wrong SASL password, so the SASL listener really authenticates', async () => {
     const kafka = new Kafka({
       brokers: [broker.saslBootstrap],
