@@ -1,3 +1,4 @@
+import { redactUrl } from '@stream-smarts/contracts';
 import { TrainError } from './errors.js';
 
 /**
@@ -62,7 +63,7 @@ export class H2OClient {
     }
     if (!res.ok) {
       const text = await res.text();
-      throw new TrainError(`H2O at ${this.url} rejected ${method} ${path.split('?')[0]} (HTTP ${res.status}): ${h2oMessage(text)}`, 'check the H2O server log; the request is logged at debug level (--log-level debug)');
+      throw new TrainError(`H2O at ${redactUrl(this.url)} rejected ${method} ${path.split('?')[0]} (HTTP ${res.status}): ${h2oMessage(text)}`, 'check the H2O server log; the request is logged at debug level (--log-level debug)');
     }
     return res;
   }
@@ -183,7 +184,7 @@ export class H2OUnreachable extends TrainError {
     readonly h2oUrl: string,
     readonly reason: string,
   ) {
-    super(`no H2O answers at ${h2oUrl} (${reason})`, 'start one (see `stream-smarts train --help`) or point H2O_URL / --h2o-url at a running H2O');
+    super(`no H2O answers at ${redactUrl(h2oUrl)} (${reason})`, 'start one, or leave H2O_URL unset and `train` starts a local H2O itself (see `stream-smarts train --help`)');
     this.name = 'H2OUnreachable';
   }
 }

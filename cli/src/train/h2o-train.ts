@@ -1,3 +1,4 @@
+import { redactUrl } from '@stream-smarts/contracts';
 import type { CellStats } from './cells.js';
 import { TrainError } from './errors.js';
 import type { H2OClient } from './h2o-client.js';
@@ -74,7 +75,7 @@ function targetCsv(cells: readonly CellStats[], which: 'lower' | 'upper'): Uint8
 
 export async function trainModels(h2o: H2OClient, cells: readonly CellStats[], opts: H2OTrainOptions): Promise<TrainedModels> {
   const cloud = await h2o.cloud();
-  if (!cloud.healthy) throw new TrainError(`the H2O cloud at ${h2o.url} (${cloud.cloudName}) reports itself unhealthy`, 'restart the H2O server');
+  if (!cloud.healthy) throw new TrainError(`the H2O cloud at ${redactUrl(h2o.url)} (${cloud.cloudName}) reports itself unhealthy`, 'restart the H2O server');
   const ntrees = opts.ntrees ?? 200;
   const seed = opts.seed ?? 20180908;
   const keys: { kind: 'Frames' | 'Models'; key: string }[] = [];

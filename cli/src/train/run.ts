@@ -1,16 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isValidTimeZone, type Logger } from '@stream-smarts/contracts';
+import { isValidTimeZone, type Logger, type Source } from '@stream-smarts/contracts';
+import { LocalH2OError } from '../h2o/errors.js';
+import { requireJava } from '../h2o/java.js';
+import { noProgress, pauseForLogs, type Progress } from '../h2o/progress.js';
 import { renderEnvelopeChart } from '../plot/envelope-chart.js';
 import { cellStats } from './cells.js';
-import { buildEnvelope, findUdfJar, predictEnvelope, type Envelope } from './envelope.js';
+import { buildEnvelope, predictEnvelope, type Envelope } from './envelope.js';
 import { TrainError } from './errors.js';
 import { H2OClient, H2OUnreachable } from './h2o-client.js';
 import { h2oUnreachableError } from './h2o-help.js';
+import { acquireH2O } from './h2o-server.js';
 import { trainModels } from './h2o-train.js';
 import { readHistory, type History } from './history.js';
 import { renderModelCard } from './model-card.js';
 import { modelIdFor, pointCurrent, prepareModelDir, writeAtomic } from './model-dir.js';
+import { ensureUdfJar } from './udf-jar.js';
 
 /** `stream-smarts train` without the command line: history in, model directory out. */
 
@@ -27,9 +32,21 @@ export interface TrainOptions {
   upperQuantile?: number;
   maxBadShare?: number;
   h2oUrl: string;
+  /**
+   * Where h2oUrl came from (the configuration loader's source). Only a default URL lets train
+   * start a local H2O when none answers there; a URL the user gave must answer.
+   */
+  h2oUrlSource?: Source;
+  /** Start a local H2O when none answers at a default h2oUrl (default false: h2oUrl must answer). */
+  startLocalH2O?: boolean;
+  /** JVM options for that local H2O (the h2o.javaOptions setting). */
+  h2oJavaOptions?: readonly string[];
   log?: Logger;
   onProgress?: (stage: string, fraction: number) => void;
+  /** Progress lines for the one-time download, the local H2O's start-up and the jar build. */
+  progress?: Progress;
   now?: Date;
+  /** The UDF jar; default: the built one, built now (as `stream-smarts build` does) when there is none. */
   udfJar?: string;
   ntrees?: number;
 }
@@ -41,7 +58,22 @@ export interface TrainResult {
   current?: string;
   envelope: Envelope;
   history: History;
-  timings: { readMs: number; trainMs: number; envelopeMs: number; totalMs: number };
+  /** The H2O that trained: its URL, and whether this run started it (and stopped it again). */
+  h2o: { url: string; local: boolean };
+  timings: {
+    readMs: number;
+    /** Building the UDF jar, when this run had to (0 otherwise). */
+    jarMs: number;
+    /** Reaching an H2O: the probe, plus a local H2O's start-up and any one-time download. */
+    h2oStartMs: number;
+    /** Of which the one-time download of H2O (0 when cached). */
+    h2oDownloadMs: number;
+    trainMs: number;
+    /** Stopping the local H2O this run started (0 for a server it did not start). */
+    h2oStopMs: number;
+    envelopeMs: number;
+    totalMs: number;
+  };
 }
 
 export function checkQuantiles(lower: number, upper: number): void {
@@ -54,47 +86,77 @@ export function checkQuantiles(lower: number, upper: number): void {
   if (!(lower < upper)) throw new TrainError(`--lower-quantile ${lower} is not below --upper-quantile ${upper}`, 'the lower quantile must be smaller, e.g. 0 and 1 or 0.01 and 0.99', 2);
 }
 
-export async function train(o: TrainOptions): Promise<TrainResult> {
+export async function train(opts: TrainOptions): Promise<TrainResult> {
   const t0 = Date.now();
+  // Log lines end the drawn progress line first, so they never print over each other.
+  const o = opts.progress && opts.log ? { ...opts, log: pauseForLogs(opts.log, opts.progress) } : opts;
   const lowerQ = o.lowerQuantile ?? 0;
   const upperQ = o.upperQuantile ?? 1;
   checkQuantiles(lowerQ, upperQ);
   if (!isValidTimeZone(o.timezone)) {
     throw new TrainError(`time zone ${JSON.stringify(o.timezone)} does not exist`, 'give an IANA zone name such as Europe/London or Australia/Sydney with --timezone or STREAM_SMARTS_TIMEZONE', 2);
   }
-  o.onProgress?.('reading history', 0);
+  const progress = o.progress ?? noProgress;
+  const stage = (name: string, f: number) => {
+    o.onProgress?.(name, f);
+    progress.stage(name, f);
+  };
+  // Java reads the MOJOs at the end (and runs a local H2O): say so before any long work.
+  try {
+    await requireJava('train reads the MOJOs with the UDF jar, and runs a local H2O when none answers at H2O_URL');
+  } catch (e) {
+    if (e instanceof LocalH2OError) throw new TrainError(e.message, e.fix);
+    throw e;
+  }
+  stage('reading history', 0);
   const history = await readHistory(o.history, { timezone: o.timezone, maxBadShare: o.maxBadShare ?? 0.01 });
   const tRead = Date.now();
   o.log?.info({ rows: history.rows.length, rejected: history.bad.length, partial: history.partial, files: history.files }, 'history read');
   if (history.bad.length > 0) o.log?.warn({ first: history.bad.slice(0, 5) }, `${history.bad.length} bad history rows skipped`);
 
-  // Fail before training if the envelope cannot be computed afterwards.
-  const jar = o.udfJar ?? findUdfJar();
+  // Have the jar before training, so the envelope can be computed afterwards.
+  const udf = o.udfJar ? { jar: o.udfJar } : await ensureUdfJar({ progress, ...(o.log ? { log: o.log } : {}) });
+  const jar = udf.jar;
+  const tJar = Date.now();
   const stats = cellStats(history.rows, lowerQ, upperQ);
   const now = o.now ?? new Date();
   const modelId = modelIdFor(now);
   const modelsDir = resolve(o.modelsDir ?? 'models');
   const dir = resolve(o.out ?? join(modelsDir, modelId));
 
-  const h2o = new H2OClient(o.h2oUrl);
+  const server = await acquireH2O({
+    url: o.h2oUrl,
+    ...(o.h2oUrlSource ? { source: o.h2oUrlSource } : {}),
+    startLocal: o.startLocalH2O ?? false,
+    ...(o.h2oJavaOptions ? { javaOptions: o.h2oJavaOptions } : {}),
+    ...(o.log ? { log: o.log } : {}),
+    progress,
+  });
+  const tH2O = Date.now();
   let models;
+  let tTrained = 0;
   try {
-    models = await trainModels(h2o, stats, {
+    models = await trainModels(new H2OClient(server.url), stats, {
       runId: `${modelId.replace(/[^0-9A-Za-z]/g, '')}_${process.pid}`,
-      onProgress: (stage, f) => o.onProgress?.(stage, f),
+      onProgress: stage,
       ...(o.ntrees ? { ntrees: o.ntrees } : {}),
     });
   } catch (e) {
-    if (e instanceof H2OUnreachable) throw h2oUnreachableError(e);
+    if (e instanceof H2OUnreachable) throw h2oUnreachableError(e, undefined, o.h2oUrlSource);
     throw e;
+  } finally {
+    tTrained = Date.now();
+    // The MOJOs are downloaded: a local H2O's 2 GB heap is not needed for the rest.
+    progress.stop();
+    await server.release();
   }
   const tTrain = Date.now();
-  o.log?.info({ h2oVersion: models.h2oVersion, ms: tTrain - tRead }, 'models trained');
+  o.log?.info({ h2oVersion: models.h2oVersion, ms: tTrained - tH2O }, 'models trained');
 
   prepareModelDir(dir);
   writeAtomic(join(dir, 'lower.zip'), models.lower);
   writeAtomic(join(dir, 'upper.zip'), models.upper);
-  o.onProgress?.('computing the envelope with the UDF jar', 1);
+  stage('computing the envelope with the UDF jar', 1);
   const predicted = await predictEnvelope(dir, jar);
   // How closely the MOJOs reproduce the per-cell quantiles they were fitted to (see h2o-train.ts).
   let fitError = 0;
@@ -133,7 +195,17 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     ...(current ? { current } : {}),
     envelope,
     history,
-    timings: { readMs: tRead - t0, trainMs: tTrain - tRead, envelopeMs: tEnv - tTrain, totalMs: tEnv - t0 },
+    h2o: { url: server.url, local: server.local !== undefined },
+    timings: {
+      readMs: tRead - t0,
+      jarMs: udf.builtMs ?? 0,
+      h2oStartMs: tH2O - tJar,
+      h2oDownloadMs: server.local?.downloadMs ?? 0,
+      trainMs: tTrained - tH2O,
+      h2oStopMs: tTrain - tTrained,
+      envelopeMs: tEnv - tTrain,
+      totalMs: tEnv - t0,
+    },
   };
 }
 

@@ -58,7 +58,7 @@ export interface Config {
   kafka: KafkaConfig;
   schemaRegistry: { url: string; auth?: BasicAuth };
   ksqldb: { url: string; auth?: BasicAuth };
-  h2o: { url: string };
+  h2o: { url: string; javaOptions?: string[] };
   homeAssistant?: { url: string; token: string; caFile?: string };
   pushbullet?: { token: string };
 }
@@ -195,7 +195,7 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
         ? { auth: { username: get('ksqldb.username')!, password: get('ksqldb.password')! } }
         : {}),
     },
-    h2o: { url: get('h2o.url')! },
+    h2o: { url: get('h2o.url')!, ...(values.has('h2o.javaOptions') ? { javaOptions: get('h2o.javaOptions')! } : {}) },
     ...(values.has('homeAssistant.url')
       ? {
           homeAssistant: {

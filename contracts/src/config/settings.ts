@@ -255,9 +255,19 @@ export const SETTINGS = {
     env: ['H2O_URL', 'STREAM_SMARTS_H2O_URL'],
     flag: 'h2o-url',
     default: 'http://localhost:54321',
-    describe: 'H2O server used by `train`',
+    describe: 'H2O server used by `train`; when left at the default and nothing answers there, `train` starts a local H2O itself',
     expect: 'an http:// or https:// URL, e.g. http://localhost:54321',
     schema: httpUrl,
+  }),
+  'h2o.javaOptions': spec({
+    key: 'h2o.javaOptions',
+    env: ['STREAM_SMARTS_H2O_JAVA_OPTS'],
+    describe: 'JVM options for the local H2O `train` starts, separated by spaces (default heap: half the memory, at most 2 GB)',
+    expect: 'JVM options starting with -, e.g. -Xmx1g',
+    schema: z
+      .string()
+      .transform((s) => s.trim().split(/\s+/).filter((x) => x.length > 0))
+      .pipe(z.array(z.string().regex(/^-/)).min(1)),
   }),
   'homeAssistant.url': spec({
     key: 'homeAssistant.url',
