@@ -41,22 +41,23 @@ describe('train command errors: one line saying what and how to fix, non-zero ex
   const twoWeeks = join(work, 'two-weeks.csv');
   writeFileSync(twoWeeks, hourly(14));
 
-  it('when no H2O answers at H2O_URL', async () => {
+  it('when no H2O answers at the H2O URL given', async () => {
     const port = await freePort();
     const r = await runTrain(['--h2o-url', `http://127.0.0.1:${port}`, '--timezone', 'UTC'], ['--history', twoWeeks, '--out', join(work, 'm1')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^stream-smarts train: no H2O answers at http://127.0.0.1:${port} \\(ECONNREFUSED\\) — fix: .*docker`));
+    expect(r.stderr).toMatch(new RegExp(`^stream-smarts train: no H2O answers at http://127.0.0.1:${port} \\(ECONNREFUSED\\), the H2O URL given by flag --h2o-url — fix: start H2O 3\\.46\\.0\\.11 there`));
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('names the Docker command when Docker is there, and says how to get Docker or the jar when not', () => {
+  it('names the Docker command when a Docker engine is there, and always that without the URL train starts its own', () => {
     const e = new H2OUnreachable('http://localhost:54321', 'ECONNREFUSED');
-    expect(h2oUnreachableError(e, true).fix).toContain('docker run -d --name h2o -p 54321:54321 h2oai/h2o-open-source-k8s:3.46.0.11');
-    expect(h2oUnreachableError(e, true).fix).toContain('docker compose --profile train up -d h2o');
-    const noDocker = h2oUnreachableError(e, false).fix;
-    expect(noDocker).toMatch(/^Docker is not installed: install it/);
-    expect(noDocker).toContain('pip download --no-deps h2o==3.46.0.11');
-    expect(noDocker).toContain('java -Xmx2g -jar h2o.jar -port 54321');
+    const flag = { kind: 'flag', name: 'h2o-url' } as const;
+    expect(h2oUnreachableError(e, true, flag).fix).toContain('docker run -d --name h2o -p 54321:54321 h2oai/h2o-open-source-k8s:3.46.0.11');
+    expect(h2oUnreachableError(e, true, flag).fix).toContain('docker compose --profile train up -d h2o');
+    const noDocker = h2oUnreachableError(e, false, flag).fix;
+    expect(noDocker).not.toContain('docker');
+    expect(noDocker).toBe('start H2O 3.46.0.11 there and retry; or drop --h2o-url and train starts a local H2O 3.46.0.11 itself (needs Java 17)');
+    expect(h2oUnreachableError(e, false, { kind: 'env', name: 'H2O_URL' }).message).toBe('no H2O answers at http://localhost:54321 (ECONNREFUSED), the H2O URL given by environment variable H2O_URL');
   });
 
   it('when the history is shorter than a week', async () => {

@@ -1,4 +1,4 @@
-import { redactUrl } from '@stream-smarts/contracts';
+import { redactUrl, redactUrlsIn } from '@stream-smarts/contracts';
 import { TrainError } from './errors.js';
 
 /**
@@ -48,18 +48,37 @@ function h2oMessage(body: string): string {
 }
 
 export class H2OClient {
+  /** The URL without user info (fetch refuses URLs with credentials); they go in an Authorization header. */
+  private readonly base: string;
+  private readonly auth: Record<string, string> = {};
+
   constructor(
     readonly url: string,
     private readonly timeoutMs = 60_000,
-  ) {}
+  ) {
+    let base = url;
+    try {
+      const u = new URL(url);
+      if (u.username || u.password) {
+        // H2O's -hash_login / -ldap_login servers take HTTP basic auth.
+        this.auth = { authorization: `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` };
+        u.username = '';
+        u.password = '';
+        base = u.toString().replace(/\/$/, '');
+      }
+    } catch {
+      // Not a URL: fetch says so below.
+    }
+    this.base = base;
+  }
 
   private async request(method: string, path: string, body?: URLSearchParams | FormData, headers?: Record<string, string>): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${this.url}${path}`, { method, body: body ?? null, headers: headers ?? {}, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(`${this.base}${path}`, { method, body: body ?? null, headers: { ...this.auth, ...(headers ?? {}) }, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new H2OUnreachable(this.url, cause?.code ?? cause?.message ?? (e as Error).message);
+      throw new H2OUnreachable(this.url, redactUrlsIn(cause?.code ?? cause?.message ?? (e as Error).message));
     }
     if (!res.ok) {
       const text = await res.text();
