@@ -27,7 +27,7 @@ if want notifier; then
 fi
 
 if want train; then
-  section "stream-smarts train: 90 days of 1-minute readings (129,600 rows) on a real H2O"
+  section "stream-smarts train: 90 days of 1-minute readings (129,600 rows): its own local H2O vs one already running"
   mvn -B -q -f udf-java package -DskipTests
   ts bench/train.ts
 fi
