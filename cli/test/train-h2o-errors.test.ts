@@ -107,6 +107,14 @@ describe('train: H2O unreachable, not an H2O, or missing', () => {
     expect(r2.stderr).not.toContain('s3cret-pw');
   });
 
+  it('JVM options that are not options: the setting, its value and source, exit 2', async () => {
+    const r = await cli(['--timezone', 'UTC', 'train', '--history', history], { STREAM_SMARTS_H2O_JAVA_OPTS: 'Xmx1g' });
+    expect(r.exitCode).toBe(2);
+    expect(oneLine(r.stderr)).toEqual([
+      'stream-smarts: invalid configuration: h2o.javaOptions = "Xmx1g" from environment variable STREAM_SMARTS_H2O_JAVA_OPTS: expected JVM options starting with -, e.g. -Xmx1g',
+    ]);
+  });
+
   it('Java missing: names it and how to install it, before reading anything', async () => {
     const empty = join(work, 'no-tools');
     mkdirSync(empty);

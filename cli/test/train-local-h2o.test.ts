@@ -169,7 +169,11 @@ describe('train on a fresh clone with Java and no Docker: nothing started by han
       60_000,
       t.out,
     );
-    expect(processesWith(s.cloud)).not.toEqual([]);
+    // The JVM runs with the h2o.javaOptions setting (heap and marker), on 127.0.0.1 only.
+    const java = processesWith(s.cloud).find((l) => / -jar /.test(l) && !l.includes('stream-smarts-watchdog'));
+    expect(java).toContain(' -Xmx1g ');
+    expect(java).toContain(` ${TEST_MARKER} `);
+    expect(java).toContain(' -ip 127.0.0.1 ');
     t.child.kill(signal);
     const { code } = await t.exited;
     expect(code).toBe(status);
