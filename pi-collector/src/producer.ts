@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConfigResourceTypes, Kafka, Partitioners, logLevel as kafkaLogLevel, type Admin, type Producer } from 'kafkajs';
+import kafkajs, { Kafka, Partitioners, logLevel as kafkaLogLevel, type Admin, type Producer } from 'kafkajs';
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
 import {
   kafkajsLogCreator,
@@ -61,7 +61,7 @@ export async function ensureTopic(admin: Admin, topic: string, spec: TopicSpec |
     }
   }
   const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-  const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }] });
+  const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }] });
   const value = configs.resources[0]?.configEntries.find((c) => c.configName === 'retention.ms')?.configValue;
   return { created: false, ...(value !== undefined ? { retentionMs: Number(value) } : {}), ...(meta ? { partitions: meta.partitions.length } : {}) };
 }
