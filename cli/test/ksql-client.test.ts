@@ -87,7 +87,7 @@ describe('KsqlClient', () => {
   it('says in one line that ksqlDB is unreachable, where, and how to start it', async () => {
     const port = await freePort(); // nothing listens there
     const c = new KsqlClient({ url: `http://bob:hunter2@127.0.0.1:${port}` });
-    const err = await c.execute('SHOW STREAMS;').catch((e: unknown) => e as Error);
+    const err = (await c.execute('SHOW STREAMS;').catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(KsqlUnreachableError);
     expect(err.message).toBe(
       `cannot reach ksqlDB at http://bob:REDACTED@127.0.0.1:${port} (ECONNREFUSED): is it running? Start the stack with \`docker compose up -d\` in the stream-smarts checkout, or point KSQLDB_URL (or --ksqldb-url) at your server`,
@@ -97,7 +97,7 @@ describe('KsqlClient', () => {
 
   it('says so when the server answers 503 while it starts', async () => {
     ksql.ready = false;
-    const err = await client.execute('SHOW STREAMS;').catch((e: unknown) => e as Error);
+    const err = (await client.execute('SHOW STREAMS;').catch((e: unknown) => e)) as Error;
     ksql.ready = true;
     expect(err).toBeInstanceOf(KsqlUnreachableError);
     expect(err.message).toMatch(/^ksqlDB at http:\/\/127\.0\.0\.1:\d+ is not ready \(KSQL is not yet ready to serve requests\.\); it may still be starting/);

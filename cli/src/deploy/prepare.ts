@@ -17,6 +17,32 @@ export interface SchemaRegistryTarget {
   auth?: { username: string; password: string };
 }
 
+/**
+ * A URL's user info as Basic auth, and the URL without it: fetch refuses URLs with credentials, and
+ * its error would print the password.
+ */
+export function withoutUserInfo(url: string, auth?: { username: string; password: string }): { url: string; auth?: { username: string; password: string } } {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return { url, ...(auth ? { auth } : {}) };
+    const found = { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+    u.username = '';
+    u.password = '';
+    return { url: u.toString().replace(/\/+$/, ''), auth: auth ?? found };
+  } catch {
+    return { url, ...(auth ? { auth } : {}) };
+  }
+}
+
+/** Why a fetch failed, without its message (which names the URL). */
+function fetchFailure(e: unknown): string {
+  const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return cause.code;
+  if (cause?.message && !/:\/\//.test(cause.message)) return cause.message;
+  if ((e as Error).name === 'TimeoutError') return 'no answer in time';
+  return 'the request failed';
+}
+
 function retentionText(ms: number): string {
   return ms === -1 ? 'forever' : `${Math.round(ms / 86_400_000)} days`;
 }
@@ -62,12 +88,13 @@ async function registryError(res: Response): Promise<string> {
  * Schema Registry's own message: 409 for a schema incompatible with the registered one, 422 for an
  * invalid one (confluentinc/schema-registry core/.../rest/exceptions/Errors.java).
  */
-export function schemaStep(sr: SchemaRegistryTarget): Step {
+export function schemaStep(given: SchemaRegistryTarget): Step {
+  const shown = redactUrl(given.url.replace(/\/+$/, ''));
+  const sr = withoutUserInfo(given.url, given.auth);
   const base = sr.url.replace(/\/+$/, '');
   const file = relative(process.cwd(), RAW_POWER_AVSC_PATH) || RAW_POWER_AVSC_PATH;
   const headers: Record<string, string> = { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/vnd.schemaregistry.v1+json' };
   if (sr.auth) headers['authorization'] = `Basic ${Buffer.from(`${sr.auth.username}:${sr.auth.password}`).toString('base64')}`;
-  const shown = redactUrl(base);
   return {
     title: `register ${file} under ${RAW_POWER_SUBJECT} (BACKWARD compatibility)`,
     detail: `PUT ${shown}/config/${RAW_POWER_SUBJECT} {"compatibility": "BACKWARD"}\nPOST ${shown}/subjects/${RAW_POWER_SUBJECT}/versions {"schema": <${file}>}`,
@@ -77,8 +104,7 @@ export function schemaStep(sr: SchemaRegistryTarget): Step {
         try {
           return await fetch(`${base}${path}`, { method, headers, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
         } catch (e) {
-          const cause = (e as Error & { cause?: { code?: string } }).cause;
-          throw new Error(`cannot reach Schema Registry at ${shown} (${cause?.code ?? (e as Error).message}): start the stack with \`docker compose up -d\`, or set SCHEMA_REGISTRY_URL`);
+          throw new Error(`cannot reach Schema Registry at ${shown} (${fetchFailure(e)}): start the stack with \`docker compose up -d\`, or set SCHEMA_REGISTRY_URL`);
         }
       };
       const cfg = await call('PUT', `/config/${encodeURIComponent(RAW_POWER_SUBJECT)}`, { compatibility: 'BACKWARD' });
@@ -190,8 +216,9 @@ export function kafkaPrerequisite(kafka: KafkaClientOptions): Prerequisite {
   };
 }
 
-export function schemaRegistryPrerequisite(sr: SchemaRegistryTarget): Prerequisite {
-  const shown = redactUrl(sr.url);
+export function schemaRegistryPrerequisite(given: SchemaRegistryTarget): Prerequisite {
+  const shown = redactUrl(given.url);
+  const sr = withoutUserInfo(given.url, given.auth);
   return {
     what: `Schema Registry answers at ${shown}`,
     check: async () => {
@@ -200,8 +227,7 @@ export function schemaRegistryPrerequisite(sr: SchemaRegistryTarget): Prerequisi
       try {
         res = await fetch(`${sr.url.replace(/\/+$/, '')}/subjects`, { headers, signal: AbortSignal.timeout(5000) });
       } catch (e) {
-        const cause = (e as Error & { cause?: { code?: string } }).cause;
-        throw new Error(`cannot reach Schema Registry at ${shown} (${cause?.code ?? (e as Error).message}): start the stack with \`docker compose up -d\`, or set SCHEMA_REGISTRY_URL`);
+        throw new Error(`cannot reach Schema Registry at ${shown} (${fetchFailure(e)}): start the stack with \`docker compose up -d\`, or set SCHEMA_REGISTRY_URL`);
       }
       if (!res.ok) throw new Error(`Schema Registry at ${shown} answered HTTP ${res.status} to GET /subjects`);
     },

@@ -32,7 +32,8 @@ export async function runPlan(ctx: Context, heading: string, steps: Step[], opts
         `failed at step ${i + 1} of ${steps.length}: ${e.step.title}`,
         `  ${label}: ${e.step.detail.split('\n').join('\n    ')}`,
         `  error: ${e.cause.message}`,
-        ...(opts.rollbackHint ? [`  ${opts.rollbackHint}`] : []),
+        // A failed prerequisite changed nothing: there is nothing to roll back.
+        ...(opts.rollbackHint && e.step.label !== 'checked' ? [`  ${opts.rollbackHint}`] : []),
       ].join('\n'),
     );
   }
