@@ -10,11 +10,13 @@
 #   7. docker compose down -v             (always, also on failure; E2E_KEEP=1 keeps the stack)
 # It needs Docker with Compose v2, Node.js 20 and the built CLI (make setup), and a Java 17 + Maven
 # or Docker's Maven image for the jar. Exit status 0 only when every check holds.
+# E2E_WORKDIR runs it beside another docker-compose.yml (its tests do, with the Docker double).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "${E2E_WORKDIR:-$ROOT}"
 
 E2E_DOCKER=${E2E_DOCKER:-docker}
-CLI=(node cli/dist/main.js)
+CLI=(node "$ROOT/cli/dist/main.js")
 METER=${E2E_METER:-e2e}
 WAIT_S=${E2E_WAIT_S:-180}
 WORK=$(mktemp -d)
@@ -39,14 +41,16 @@ cleanup() {
 }
 
 "$E2E_DOCKER" compose version >/dev/null 2>&1 || { echo "e2e: needs Docker with the Compose v2 plugin (\`docker compose version\` failed); install it, or run make test, which needs neither" >&2; exit 2; }
-[[ -f cli/dist/main.js ]] || { echo "e2e: cli/dist/main.js is missing: run make setup first" >&2; exit 2; }
+[[ -f "$ROOT/cli/dist/main.js" ]] || { echo "e2e: cli/dist/main.js is missing: run make setup first" >&2; exit 2; }
 trap cleanup EXIT
 
 say "docker compose up -d --wait"
 "$E2E_DOCKER" compose up -d --wait --build
 
+MODEL=${E2E_MODEL:-$ROOT/models/current}
+
 say "stream-smarts deploy"
-"${CLI[@]}" deploy --health-timeout 300
+"${CLI[@]}" deploy --model "$MODEL" --health-timeout 300
 
 # The notifier subscribed before deploy made ANOMOLY_POWER; a fresh start consumes it from now on.
 "$E2E_DOCKER" compose restart notifier >&2
@@ -56,8 +60,8 @@ for _ in $(seq 60); do "$E2E_DOCKER" compose logs notifier 2>/dev/null | grep -q
 # ahead of its clock), after an hour of 25 Wh a minute, so the trailing hour at 04:01 is 1500 Wh
 # and the reading belongs to hour 4 (contracts/MODEL-FORMAT.md: the hour holding the end - 1 ms).
 T=$(node -e 'const d=new Date(); d.setUTCHours(4,1,0,0); if (d.getTime() > Date.now()) d.setUTCDate(d.getUTCDate()-1); console.log(d.getTime())')
-node scripts/e2e-readings.mjs "$T" 60 25 > "$WORK/post.csv"
-EXPECTED=$(node scripts/e2e-score.mjs models/current "$T" 1500)
+node "$ROOT/scripts/e2e-readings.mjs" "$T" 60 25 > "$WORK/post.csv"
+EXPECTED=$(node "$ROOT/scripts/e2e-score.mjs" "$MODEL" "$T" 1500)
 
 say "collect: the 2018 post's reading, 1500 Wh at 4 am ($(node -e "console.log(new Date($T).toISOString())"))"
 "${CLI[@]}" collect --source replay --replay "$WORK/post.csv" --meter-id "$METER" --state-dir "$WORK/state" --interval 60
@@ -80,7 +84,7 @@ for _ in $(seq "$((WAIT_S / 2))"); do "$E2E_DOCKER" compose logs notifier 2>/dev
 say "ten more anomalous readings: a SUSTAINED_ANOMALIES row"
 # Appended to the same file and replayed with the same state: the replay resumes where it ended,
 # with the trailing hour it had (pi-collector's checkpoint), so these stay at 1500 Wh/h.
-node scripts/e2e-readings.mjs "$((T + 600000))" 10 25 | tail -n +2 >> "$WORK/post.csv"
+node "$ROOT/scripts/e2e-readings.mjs" "$((T + 600000))" 10 25 | tail -n +2 >> "$WORK/post.csv"
 "${CLI[@]}" collect --source replay --replay "$WORK/post.csv" --meter-id "$METER" --state-dir "$WORK/state" --interval 60
 timeout "$WAIT_S" "${CLI[@]}" --json watch --stream SUSTAINED_ANOMALIES --from-beginning --where "METER_KEY = '$METER' AND KIND = 'high' AND ANOMALIES >= 10" --limit 1 > "$WORK/sustained.json" \
   || fail "no SUSTAINED_ANOMALIES row with 10 or more anomalies for meter $METER within $WAIT_S s"
