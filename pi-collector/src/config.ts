@@ -112,6 +112,7 @@ export function createSource(cfg: CollectorSettings, timezone: string, flags: So
         seed: flags.seed ?? 1,
         impulsesPerKwh: cfg.impulsesPerKwh,
         speed,
+        notAheadOfClock: true,
         ...(start !== undefined ? { start } : {}),
         ...(end !== undefined ? { end } : {}),
       });

@@ -9,8 +9,8 @@ import type { PulseSink, PulseSource } from './source.js';
  * cursor is the virtual instant reached, and the household's pulses do not depend on where a
  * window starts, so a restart continues the same pulse train.
  *
- * Virtual time never passes the wall clock: an accelerated run plays the past quickly and, once it
- * has caught up with now, goes on in real time. Readings are stamped with their virtual time, and
+ * With notAheadOfClock (the collector's setting), virtual time never passes the wall clock: an
+ * accelerated run plays the past quickly and, once it has caught up with now, goes on in real time. Readings are stamped with their virtual time, and
  * Kafka refuses a record stamped more than message.timestamp.after.max.ms (1 h by default; Apache
  * Kafka server-common ServerLogConfigs.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS_DEFAULT = 3600000) ahead of
  * the broker's clock, so a simulation that ran ahead would be refused after an hour of virtual time.
@@ -23,6 +23,11 @@ export interface SimulatorSourceOptions extends HouseholdOptions {
   end?: number;
   /** 1 = real time. */
   speed: number;
+  /**
+   * Never let virtual time pass the wall clock (the collector, whose readings go to Kafka). Off for
+   * `stream-smarts run`, which plays a whole day of its own, with no broker to refuse it.
+   */
+  notAheadOfClock?: boolean;
 }
 
 const CHUNK_MS = 10 * 60_000;
@@ -45,11 +50,13 @@ export class SimulatorSource implements PulseSource {
       const chunkEnd = Math.min(end, t + CHUNK_MS);
       const pulses = household.pulses(t, chunkEnd, this.opts.impulsesPerKwh);
       // Accelerated until the virtual clock reaches the wall clock, then real time: v(w) = min(virt0 + (w - wall0)·speed, w).
+      const capped = Boolean(this.opts.notAheadOfClock);
       const virtualNow = () => {
         const elapsed = Date.now() - wall0;
-        return Math.min(elapsed > 0 ? virt0 + elapsed * this.opts.speed : virt0, Date.now()); // 0 × Infinity is NaN
+        const v = elapsed > 0 ? virt0 + elapsed * this.opts.speed : virt0; // 0 × Infinity is NaN
+        return capped ? Math.min(v, Date.now()) : v;
       };
-      const dueAt = (v: number) => Math.max(wall0 + (v - virt0) / this.opts.speed, v);
+      const dueAt = (v: number) => (capped ? Math.max(wall0 + (v - virt0) / this.opts.speed, v) : wall0 + (v - virt0) / this.opts.speed);
       for (const p of pulses) {
         // Wait for the pulse in slices, telling the sink time has passed, so quiet intervals close
         // on time rather than when the next pulse happens to come.
