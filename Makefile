@@ -1,7 +1,7 @@
 # Conventional entry points; each delegates to npm, Maven or docker compose.
 SHELL := bash
 .DEFAULT_GOAL := help
-.PHONY: help setup build demo test bench udf deploy up down clean
+.PHONY: help setup build demo test bench udf deploy up down clean e2e
 
 NPM_STAMP := node_modules/.package-lock.json
 
@@ -37,8 +37,11 @@ udf: build ## the ANOMOLY_POWER jar with models/current inside, into ext/ (strea
 deploy: build ## build the jar, ship it to the compose stack's ksqlDB, apply ksql/ (stream-smarts deploy)
 	node cli/dist/main.js deploy
 
-up: ## start the docker-compose stack (Kafka, Schema Registry, ksqlDB, notifier)
-	docker compose up -d
+up: ## start the docker-compose stack (Kafka, Schema Registry, ksqlDB, notifier) and wait until it is healthy
+	docker compose up -d --wait
+
+e2e: setup ## the full stack on Docker end to end: up, deploy, the 2018 reading to ANOMOLY_POWER and the notifier, down (scripts/e2e.sh)
+	scripts/e2e.sh
 
 down: ## stop the docker-compose stack
 	docker compose down

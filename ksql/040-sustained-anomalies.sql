@@ -2,8 +2,15 @@
 -- only where there are at least 10 of them (with one reading a minute). A kettle is a blip; a
 -- heater left on fills the window. Query it with
 --   SELECT * FROM SUSTAINED_ANOMALIES WHERE meter_key = 'house' EMIT CHANGES;
+--
+-- KEY_FORMAT = 'JSON': GROUP BY meter_key, kind makes two key columns, and the KAFKA key format the
+-- sink would inherit from ANOMOLY_POWER holds one column only ("Key format does not support
+-- schema ... The 'KAFKA' format only supports a single field"; confluentinc/ksql
+-- ksqldb-functional-tests/.../query-validation-tests/group-by.json, cases "multiple expressions -
+-- KAFKA key format" and "multiple expressions - KAFKA to non-KAFKA key format").
 CREATE TABLE IF NOT EXISTS SUSTAINED_ANOMALIES WITH (
     KAFKA_TOPIC = 'SUSTAINED_ANOMALIES',
+    KEY_FORMAT = 'JSON',
     VALUE_FORMAT = 'JSON'
 ) AS SELECT
     meter_key,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../testing/support/process.js';
 import { startKsqlDbDouble, type KsqlDbDouble } from '../../testing/doubles/ksqldb.js';
-import { KsqlClient, KsqlError } from '../src/ksql/client.js';
+import { KsqlClient, KsqlError, KsqlUnreachableError } from '../src/ksql/client.js';
 
 let ksql: KsqlDbDouble;
 let client: KsqlClient;
@@ -11,6 +12,9 @@ beforeAll(async () => {
     refuse: { match: /BROKEN/, message: "Invalid Predicate: 'BROKEN' cannot be resolved." },
   });
   client = new KsqlClient({ url: ksql.url });
+  // What 010-like statements need on the server: the topic, and a value schema to infer columns from.
+  ksql.topics.add('t');
+  ksql.subjects.set('t-value', JSON.stringify({ type: 'record', name: 'T', fields: [{ name: 'v', type: 'double' }] }));
 });
 afterAll(() => ksql.close());
 
@@ -70,6 +74,33 @@ describe('KsqlClient', () => {
   it('reports a push query on a missing stream', async () => {
     const gen = client.stream('SELECT * FROM NOPE EMIT CHANGES;');
     await expect(gen.next()).rejects.toThrow(/NOPE does not exist/);
+  });
+
+  it('takes user info in the URL as Basic auth (fetch refuses such URLs) and never shows the password', async () => {
+    const c = new KsqlClient({ url: ksql.url.replace('http://', 'http://alice:s3cret@') });
+    expect(c.url).toBe(ksql.url);
+    expect(c.displayUrl).toBe(ksql.url.replace('http://', 'http://alice:REDACTED@'));
+    const [e] = await c.execute('SHOW STREAMS;');
+    expect(e).toMatchObject({ '@type': 'streams' });
+  });
+
+  it('says in one line that ksqlDB is unreachable, where, and how to start it', async () => {
+    const port = await freePort(); // nothing listens there
+    const c = new KsqlClient({ url: `http://bob:hunter2@127.0.0.1:${port}` });
+    const err = (await c.execute('SHOW STREAMS;').catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(KsqlUnreachableError);
+    expect(err.message).toBe(
+      `cannot reach ksqlDB at http://bob:REDACTED@127.0.0.1:${port} (ECONNREFUSED): is it running? Start the stack with \`docker compose up -d\` in the stream-smarts checkout, or point KSQLDB_URL (or --ksqldb-url) at your server`,
+    );
+    expect(err.message).not.toMatch(/hunter2|fetch failed/);
+  });
+
+  it('says so when the server answers 503 while it starts', async () => {
+    ksql.ready = false;
+    const err = (await client.execute('SHOW STREAMS;').catch((e: unknown) => e)) as Error;
+    ksql.ready = true;
+    expect(err).toBeInstanceOf(KsqlUnreachableError);
+    expect(err.message).toMatch(/^ksqlDB at http:\/\/127\.0\.0\.1:\d+ is not ready \(KSQL is not yet ready to serve requests\.\); it may still be starting/);
   });
 
   it('knows whether the server is healthy', async () => {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
+import { freePort } from '../../testing/support/process.js';
 import { startKsqlDbDouble, type KsqlDbDouble } from '../../testing/doubles/ksqldb.js';
+import { rawPowerAvsc } from '@stream-smarts/contracts';
 import { BIN, CLEAN_ENV, cli } from './run-cli.js';
 
 const DOCKER_DOUBLE_DIR = fileURLToPath(new URL('../../testing/doubles/bin', import.meta.url));
@@ -15,6 +17,8 @@ beforeAll(async () => {
     functions: () => [{ name: 'ANOMOLY_POWER', version: '0.1.0+model.0123456789ab' }],
     refuse: { match: /BROKEN/, message: "Invalid Predicate: 'BROKEN' cannot be resolved." },
   });
+  ksql.topics.add('raw_power');
+  ksql.subjects.set('raw_power-value', rawPowerAvsc());
 });
 afterAll(() => ksql.close());
 
@@ -49,7 +53,7 @@ describe('stream-smarts ksql', () => {
     expect(ksql.statements.slice(before)).toHaveLength(2); // SHOW TABLES never sent
   });
 
-  it('with no arguments opens the ksqlDB CLI in the compose stack’s container, terminal passed through', async () => {
+  it('with no arguments opens the ksqlDB CLI in the stack’s ksqldb-server container (no TTY asked for a piped stdin)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ksql-i-'));
     copyFileSync(fileURLToPath(new URL('../../docker-compose.yml', import.meta.url)), join(dir, 'docker-compose.yml'));
     const log = join(dir, 'docker.log');
@@ -58,11 +62,36 @@ describe('stream-smarts ksql', () => {
       env: { ...CLEAN_ENV, PATH: `${DOCKER_DOUBLE_DIR}:${process.env['PATH'] ?? ''}`, DOCKER_DOUBLE_LOG: log },
       extendEnv: false,
       reject: false,
+      stdin: 'pipe',
     });
     expect(r.exitCode).toBe(0);
     expect(readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[])).toEqual([
-      ['compose', '-f', join(dir, 'docker-compose.yml'), 'exec', 'ksqldb-cli', 'ksql', 'http://ksqldb-server:8088'],
+      ['compose', 'version'],
+      ['compose', '-f', join(dir, 'docker-compose.yml'), 'exec', '-T', 'ksqldb-server', 'ksql', 'http://localhost:8088'],
     ]);
+  });
+
+  it('without Docker Compose says so in one line with the fix, instead of Docker’s own error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ksql-i-'));
+    copyFileSync(fileURLToPath(new URL('../../docker-compose.yml', import.meta.url)), join(dir, 'docker-compose.yml'));
+    const log = join(dir, 'docker.log');
+    const env = { ...CLEAN_ENV, PATH: `${DOCKER_DOUBLE_DIR}:${process.env['PATH'] ?? ''}`, DOCKER_DOUBLE_LOG: log, DOCKER_DOUBLE_EXIT: '1', DOCKER_DOUBLE_STDERR: "docker: 'compose' is not a docker command." };
+    const r = await execa('node', [BIN, 'ksql'], { cwd: dir, env, extendEnv: false, reject: false, stdin: 'pipe' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      "stream-smarts: Docker Compose v2 is not available (`docker compose version`: docker: 'compose' is not a docker command.): the interactive ksqlDB CLI (it runs in the stack's ksqldb-server container; -e/-f go through the REST API instead) needs the Docker Compose plugin; install it",
+    );
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1); // the exec was never tried
+  });
+
+  it('with ksqlDB down names what, where and how to start it, never the password in KSQLDB_URL', async () => {
+    const port = await freePort();
+    const r = await cli(['ksql', '-e', 'SHOW STREAMS;'], { KSQLDB_URL: `http://alice:s3cret@127.0.0.1:${port}` });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `stream-smarts: cannot reach ksqlDB at http://alice:REDACTED@127.0.0.1:${port} (ECONNREFUSED): is it running? Start the stack with \`docker compose up -d\` in the stream-smarts checkout, or point KSQLDB_URL (or --ksqldb-url) at your server`,
+    );
+    expect(r.stderr + r.stdout).not.toMatch(/s3cret|fetch failed/);
   });
 });
 
@@ -88,5 +117,27 @@ describe('stream-smarts watch', () => {
     const r = await child;
     expect(lines).toEqual(['2026-11-23 04:01:00  house  high  1500 Wh/h at hour 4  score 5.46', '2026-11-23 09:30:00  house  low  20 Wh/h at hour 9  score -0.45']);
     expect(r.exitCode).toBe(0);
+  });
+
+  it('--where and --limit make a push query that ends by itself (what make e2e waits on)', async () => {
+    const before = ksql.queries.length;
+    const r = await cli(['--json', 'watch', '--from-beginning', '--where', "HOUR = 4 AND KIND = 'high'", '--limit', '1'], { KSQLDB_URL: ksql.url });
+    expect(r.exitCode).toBe(0);
+    expect(ksql.queries.slice(before)).toEqual(["SELECT * FROM ANOMOLY_POWER WHERE HOUR = 4 AND KIND = 'high' EMIT CHANGES LIMIT 1;"]);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      { METER_KEY: 'house', EVENT_TS: Date.parse('2026-11-23T04:01:00Z'), METER_ID: 'house', DAY: 1, HOUR: 4, KWH: 1500, FN: 5.4588, KIND: 'high' },
+    ]);
+  });
+
+  it('refuses a --where that is a second statement, and a --limit that is not a count', async () => {
+    expect((await cli(['watch', '--where', 'HOUR = 4; DROP STREAM X'], { KSQLDB_URL: ksql.url })).stderr).toMatch(/--where "HOUR = 4; DROP STREAM X": expected one KSQL condition/);
+    expect((await cli(['watch', '--limit', '0'], { KSQLDB_URL: ksql.url })).stderr).toMatch(/--limit "0": expected a whole number of rows/);
+  });
+
+  it('with ksqlDB down says so in one line instead of "fetch failed"', async () => {
+    const port = await freePort();
+    const r = await cli(['watch'], { KSQLDB_URL: `http://127.0.0.1:${port}` });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^stream-smarts: cannot reach ksqlDB at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): is it running\? Start the stack with `docker compose up -d`/);
   });
 });

@@ -23,6 +23,11 @@ export function collectorSettings(loaded: LoadedConfig) {
     stateDir: resolve(get('collector.stateDir') as string),
     spoolMaxReadings: get('collector.spoolMaxReadings') as number,
     checkpointMs: (get('collector.checkpointS') as number) * 1000,
+    topicSpec: {
+      partitions: get('kafka.rawPowerPartitions') as number,
+      replicationFactor: get('kafka.rawPowerReplicationFactor') as number,
+      retentionMs: get('kafka.rawPowerRetention') as number,
+    },
     gpio: {
       chip: get('gpio.chip') as string,
       line: get('gpio.line') as string,
@@ -51,6 +56,14 @@ export const SourceFlagsSchema = z.object({
   noKafka: z.boolean().optional(),
 });
 export type SourceFlags = z.infer<typeof SourceFlagsSchema>;
+
+/** How far back an accelerated simulation without --sim-start begins: a day of history, then live. */
+export const SIM_HISTORY_MS = 86_400_000;
+
+/** Bad source flags: the command exits 2 with this message. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 function speedOf(s: string | undefined, dflt: number): number {
   if (s === undefined) return dflt;
@@ -83,13 +96,23 @@ export function createSource(cfg: CollectorSettings, timezone: string, flags: So
         intervalS: cfg.intervalS,
       });
     case 'simulator': {
-      const start = instantOf(flags.simStart, '--sim-start');
+      const speed = speedOf(flags.speed, 1);
       const end = instantOf(flags.simEnd, '--sim-end');
+      // Readings are never stamped ahead of the clock (see SimulatorSource), so an accelerated run
+      // without a start plays the last day quickly and then goes on live.
+      const start = instantOf(flags.simStart, '--sim-start') ?? (speed > 1 ? Math.floor((end ?? Date.now()) / 60_000) * 60_000 - SIM_HISTORY_MS : undefined);
+      if (end !== undefined && end > Date.now()) {
+        throw new UsageError(
+          `--sim-end ${new Date(end).toISOString()} is in the future: simulated readings are never stamped ahead of the clock (Kafka refuses records more than message.timestamp.after.max.ms, 1 h by default, ahead), so the run could not end before then; give an end in the past, or leave --sim-end out to go on live`,
+        );
+      }
+      if (start !== undefined && end !== undefined && start >= end) throw new UsageError(`--sim-start must be before --sim-end`);
       return new SimulatorSource({
         timezone,
         seed: flags.seed ?? 1,
         impulsesPerKwh: cfg.impulsesPerKwh,
-        speed: speedOf(flags.speed, 1),
+        speed,
+        notAheadOfClock: true,
         ...(start !== undefined ? { start } : {}),
         ...(end !== undefined ? { end } : {}),
       });
@@ -110,6 +133,7 @@ export async function collect(loaded: LoadedConfig, flags: SourceFlags, log: Log
         topic: RAW_POWER_TOPIC,
         meterId: cfg.meterId,
         log,
+        topicSpec: cfg.topicSpec,
       });
   log.info(
     {
@@ -136,7 +160,8 @@ export async function collect(loaded: LoadedConfig, flags: SourceFlags, log: Log
       source,
       ...(producer ? { producer } : {}),
       log,
-      exitWhenDrained: flags.exitWhenDrained ?? source.kind === 'replay',
+      // Bounded sources (a replay, a simulation with --sim-end) end the run once Kafka has everything.
+      exitWhenDrained: flags.exitWhenDrained ?? (source.kind === 'replay' || (source.kind === 'simulator' && flags.simEnd !== undefined)),
     },
     signal,
   );

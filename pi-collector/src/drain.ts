@@ -1,5 +1,5 @@
 import type { Logger } from '@stream-smarts/contracts';
-import { SchemaRejectedError, type RawPowerProducer } from './producer.js';
+import { RecordRejectedError, SchemaRejectedError, type RawPowerProducer } from './producer.js';
 import type { Spool } from './spool.js';
 
 /**
@@ -8,7 +8,10 @@ import type { Spool } from './spool.js';
  * meter (lastProducedTs) and marks those readings produced, so a reading whose send outcome was
  * unknown — or that was produced just before a crash, before the spool's mark was written — is
  * never sent twice. Outages only back off; the spool keeps everything meanwhile.
- * Resolves on stop(); rejects with SchemaRejectedError when Schema Registry refuses the schema.
+ * Resolves on stop(); rejects with SchemaRejectedError when Schema Registry refuses the schema, and
+ * with RecordRejectedError when Kafka refuses the records (sending them again cannot succeed; they
+ * stay in the spool). An outage is logged as "Kafka unreachable" or "Schema Registry unreachable",
+ * a refusal as "Kafka refused the record: <reason>", so the two are never confused.
  */
 export class Drain {
   private stopped = false;
@@ -55,13 +58,18 @@ export class Drain {
         this.backoffMs = 500;
       } catch (e) {
         if (e instanceof SchemaRejectedError) throw e;
+        if (e instanceof RecordRejectedError) {
+          this.log.error({ spooled: this.spool.size, type: e.type }, e.message);
+          throw e;
+        }
         // A failed send may still have landed; a failed schema registration sent nothing.
         if (stage !== 'schema') this.needReconcile = true;
+        const what = stage === 'schema' ? 'Schema Registry unreachable' : 'Kafka unreachable';
         if (this.failingSince === undefined) {
           this.failingSince = Date.now();
-          this.log.warn({ err: (e as Error).message, spooled: this.spool.size }, 'cannot reach Kafka or Schema Registry; spooling readings to disk and retrying');
+          this.log.warn({ err: (e as Error).message, spooled: this.spool.size }, `${what}; spooling readings to disk and retrying`);
         } else {
-          this.log.debug({ err: (e as Error).message, spooled: this.spool.size }, 'still cannot reach Kafka or Schema Registry');
+          this.log.debug({ err: (e as Error).message, spooled: this.spool.size }, `${what}, still`);
         }
         await this.sleep(this.backoffMs);
         this.backoffMs = Math.min(this.backoffMs * 2, 5000);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError, SETTINGS, createLogger, loadConfig, type SettingKey } from '@stream-smarts/contracts';
-import { SourceFlagsSchema, collect } from './config.js';
+import { SourceFlagsSchema, UsageError, collect } from './config.js';
 
 /**
  * The collector on its own, for a Pi without the rest of the CLI:
@@ -32,7 +32,13 @@ Source options:
   --sim-start/--sim-end <t> simulator virtual time range (ISO-8601 or epoch ms)
   --gpiomon <path>         gpiomon command (default gpiomon on PATH)
   --no-kafka               spool only, do not produce
+  --exit-when-drained      exit once the input has ended and Kafka holds every reading (default for a
+                           replay and for a simulation with --sim-end; exit status 0 only then)
   --env-file <path>        settings file (default ./.env)
+
+An accelerated simulation (--speed above 1) without --sim-start starts a day back and, once it has
+caught up with the clock, goes on in real time: readings are never stamped ahead of the clock, which
+Kafka would refuse (message.timestamp.after.max.ms, 1 h by default).
 `;
 
 async function main(): Promise<number> {
@@ -100,6 +106,10 @@ async function main(): Promise<number> {
     log.info(r, 'collector stopped');
     return 0;
   } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`pi-collector: ${e.message}\n`);
+      return 2;
+    }
     log.fatal({ err: (e as Error).message }, (e as Error).message);
     return 1;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel as kafkaLogLevel, type Producer } from 'kafkajs';
+import kafkajs, { Kafka, Partitioners, logLevel as kafkaLogLevel, type Admin, type Producer } from 'kafkajs';
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
 import {
   kafkajsLogCreator,
@@ -26,6 +26,79 @@ export interface ProducerOptions {
   topic: string;
   meterId: string;
   log: Logger;
+  /** How the topic is created when it is missing (the settings kafka.rawPower*); broker defaults otherwise. */
+  topicSpec?: TopicSpec;
+}
+
+/** The raw_power topic as `deploy` and the collector create it (settings kafka.rawPowerPartitions, ...). */
+export interface TopicSpec {
+  partitions: number;
+  replicationFactor: number;
+  /** retention.ms; -1 keeps every reading (Kafka: "If set to -1, no time limit is applied"). */
+  retentionMs: number;
+}
+
+/**
+ * Creates the topic with the spec unless it exists; idempotent, also when another process creates
+ * it at the same moment (TOPIC_ALREADY_EXISTS is success). Returns whether it created it, and the
+ * topic's retention.ms as the broker reports it.
+ */
+export async function ensureTopic(admin: Admin, topic: string, spec: TopicSpec | undefined): Promise<{ created: boolean; retentionMs?: number; partitions?: number }> {
+  const exists = (await admin.listTopics()).includes(topic);
+  if (!exists) {
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          spec
+            ? { topic, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor, configEntries: [{ name: 'retention.ms', value: String(spec.retentionMs) }] }
+            : { topic },
+        ],
+      });
+      return { created: true, ...(spec ? { retentionMs: spec.retentionMs, partitions: spec.partitions } : {}) };
+    } catch (e) {
+      if ((e as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS' && !/already exists/i.test((e as Error).message)) throw e;
+    }
+  }
+  const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+  const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }] });
+  const value = configs.resources[0]?.configEntries.find((c) => c.configName === 'retention.ms')?.configValue;
+  return { created: false, ...(value !== undefined ? { retentionMs: Number(value) } : {}), ...(meta ? { partitions: meta.partitions.length } : {}) };
+}
+
+/**
+ * Kafka refused the records themselves (the broker answered, with a non-retriable error such as
+ * INVALID_TIMESTAMP): sending them again cannot succeed, unlike an outage.
+ */
+export class RecordRejectedError extends Error {
+  override name = 'RecordRejectedError';
+  constructor(
+    readonly reason: string,
+    readonly type: string,
+  ) {
+    super(`Kafka refused the record: ${reason}`);
+  }
+}
+
+/** Broker error types (kafkajs protocol/error.js, Kafka's Errors) that refuse a record rather than signal an outage. */
+const REFUSALS = new Set(['INVALID_TIMESTAMP', 'MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE', 'TOPIC_AUTHORIZATION_FAILED', 'INVALID_REQUIRED_ACKS', 'POLICY_VIOLATION']);
+
+/** The broker's refusal inside a kafkajs error (directly, or as the cause of a retries-exceeded error). */
+export function refusalOf(e: unknown, readings: readonly Reading[] = []): RecordRejectedError | undefined {
+  for (let err = e as { type?: string; retriable?: boolean; message?: string; cause?: unknown } | undefined, depth = 0; err && depth < 5; err = err.cause as typeof err, depth++) {
+    if (err.type && REFUSALS.has(err.type) && err.retriable === false) {
+      let reason = `${err.message ?? err.type} (${err.type})`;
+      if (err.type === 'INVALID_TIMESTAMP' && readings.length > 0) {
+        const ahead = Math.max(...readings.map((r) => r.ts)) - Date.now();
+        reason +=
+          ahead > 0
+            ? `: the reading at ${new Date(Math.max(...readings.map((r) => r.ts))).toISOString()} is ${Math.round(ahead / 60_000)} min ahead of this machine's clock, and the broker refuses timestamps more than message.timestamp.after.max.ms ahead (1 h by default); check the clock, or for a simulation start it in the past (--sim-start)`
+            : `: the broker's message.timestamp.before.max.ms refuses readings as old as ${new Date(Math.min(...readings.map((r) => r.ts))).toISOString()}`;
+      }
+      return new RecordRejectedError(reason, err.type);
+    }
+  }
+  return undefined;
 }
 
 /** Schema Registry said no (409 incompatible, 422 invalid, 401/403): retrying will not help. */
@@ -92,7 +165,8 @@ export class RawPowerProducer {
   async connect(): Promise<void> {
     if (this.producer) return;
     // Default (murmur2, Java-compatible) partitioner: one meter's readings always land in one partition.
-    const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner });
+    // No auto-creation: the topic is made by ensureTopic (with its retention), never with broker defaults.
+    const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     try {
       await p.connect();
     } catch (e) {
@@ -102,7 +176,10 @@ export class RawPowerProducer {
     this.producer = p;
   }
 
-  /** Sends readings in order, acks=all. Throws when the outcome is unknown; call lastProducedTs() before retrying. */
+  /**
+   * Sends readings in order, acks=all. Throws RecordRejectedError when the broker refuses them, and
+   * any other error when the outcome is unknown (call lastProducedTs() before retrying).
+   */
   async send(readings: Reading[]): Promise<void> {
     const id = await this.registerSchema();
     await this.connect();
@@ -114,7 +191,7 @@ export class RawPowerProducer {
     } catch (e) {
       // A fresh producer (new producer id) after a failure: the old one's sequence state is suspect.
       await this.disconnect();
-      throw e;
+      throw refusalOf(e, readings) ?? e;
     }
   }
 
@@ -127,9 +204,9 @@ export class RawPowerProducer {
     await admin.connect();
     let offsets: { partition: number; high: string; low: string }[];
     try {
-      const topics = await admin.listTopics();
-      if (!topics.includes(this.opts.topic)) {
-        await admin.createTopics({ topics: [{ topic: this.opts.topic }], waitForLeaders: true }).catch(() => undefined);
+      const { created } = await ensureTopic(admin, this.opts.topic, this.opts.topicSpec);
+      if (created) {
+        this.opts.log.info({ topic: this.opts.topic, ...this.opts.topicSpec }, 'created the topic');
         return -Infinity;
       }
       offsets = await admin.fetchTopicOffsets(this.opts.topic);

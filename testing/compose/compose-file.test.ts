@@ -41,11 +41,25 @@ describe(`docker-compose.yml against the Compose specification schema (compose-g
     expect(validate(bad2)).toBe(false);
   });
 
-  it('pins Confluent Platform 8.4.1 for every Confluent image, the line whose Kafka the tests run', () => {
+  it('pins one Confluent Platform 8.4 release for every Confluent image, the line whose Kafka the tests run', () => {
     const kafkaVersion = /<kafka\.version>([^<]+)</.exec(readFileSync(resolve(HERE, '../kafka/pom.xml'), 'utf8'))![1];
     expect(kafkaVersion).toBe('4.4.0'); // Confluent Platform 8.4.x ships Apache Kafka 4.4.x
     const confluent = Object.values(compose.services).filter((s) => s.image?.startsWith('confluentinc/'));
-    expect(confluent.map((s) => s.image!.split(':')[1])).toEqual(['8.4.1', '8.4.1', '8.4.1', '8.4.1']);
+    expect(confluent.map((s) => s.image)).toEqual([
+      'confluentinc/cp-kafka:${CP_VERSION:-8.4.0}',
+      'confluentinc/cp-schema-registry:${CP_VERSION:-8.4.0}',
+      'confluentinc/cp-ksqldb-server:${CP_VERSION:-8.4.0}',
+    ]);
+    // Confluent ships no ksqlDB CLI image after CP 8.1 (ksql-images: one image, server and CLI).
+    expect(Object.values(compose.services).some((s) => s.image?.includes('ksqldb-cli'))).toBe(false);
+  });
+
+  it("health-checks the Confluent images with the `ub` readiness commands they ship, not curl (no curl on cp-base-java-micro)", () => {
+    const checks = Object.fromEntries(Object.entries(compose.services).map(([name, s]) => [name, (s.healthcheck as { test: string[] }).test]));
+    expect(checks['kafka']).toEqual(['CMD', 'ub', 'kafka-ready', '1', '10', '-b', 'localhost:9092']);
+    expect(checks['schema-registry']).toEqual(['CMD', 'ub', 'sr-ready', 'localhost', '8081', '5']);
+    expect(checks['ksqldb-server']).toEqual(['CMD', 'ub', 'ksql-server-ready', 'localhost', '8088', '5']);
+    for (const name of ['kafka', 'schema-registry', 'ksqldb-server']) expect(checks[name]!.join(' '), name).not.toMatch(/curl|wget/);
   });
 
   it('has a health check on each service, the conventional ports, and H2O under the train profile', () => {
@@ -86,7 +100,7 @@ if (await hasGo()) {
       const { stdout } = await run(bin, [COMPOSE_FILE]);
       const project = JSON.parse(stdout) as { name: string; services: { name: string }[] };
       expect(project.name).toBe('stream-smarts');
-      expect(project.services.map((s) => s.name)).toEqual(['h2o', 'kafka', 'ksqldb-cli', 'ksqldb-server', 'notifier', 'schema-registry']);
+      expect(project.services.map((s) => s.name)).toEqual(['h2o', 'kafka', 'ksqldb-server', 'notifier', 'schema-registry']);
     });
 
     it('rejects a dependency on a service that does not exist', async () => {

@@ -1,11 +1,14 @@
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { execa } from 'execa';
+import { kafkaClientOptions } from '@stream-smarts/contracts';
+import { collectorSettings } from '@stream-smarts/pi-collector';
 import { createContext, type GlobalOptions } from '../context.js';
 import { findComposeFile } from '../compose.js';
+import { commandPrerequisite, composePrerequisites, kafkaPrerequisite, preflightStep, schemaRegistryPrerequisite, schemaStep, topicStep, type Prerequisite } from '../deploy/prepare.js';
 import { runPlan } from '../deploy/run-plan.js';
 import { applySteps, buildStep, queriesRunningStep, restartSteps, rollbackSteps, shipSteps, type StepContext } from '../deploy/steps.js';
-import { composeTarget, readTargets, type Target } from '../deploy/targets.js';
+import { composeTarget, readTargets, remoteOf, type Target } from '../deploy/targets.js';
 import { defaultModelDir } from '../run/model.js';
 import { REPO_ROOT, buildPlan, readModel } from '../udf/build.js';
 
@@ -18,6 +21,7 @@ interface DeployOptions {
   dryRun?: boolean;
   rollback?: boolean;
   healthTimeout: string;
+  statementTimeout: string;
 }
 
 export async function haveMaven(): Promise<boolean> {
@@ -39,13 +43,20 @@ export function register(program: Command): void {
     .option('--dry-run', 'print every step with its exact command or statement; change nothing')
     .option('--rollback', "restore each target's previous jar (*.previous) and restart it")
     .option('--health-timeout <seconds>', 'how long to wait for a restarted server to be healthy', '180')
+    .option('--statement-timeout <seconds>', 'how long a statement ksqlDB answers QUEUED or EXECUTING may take to succeed', '120')
     .addHelpText(
       'after',
       `
-Steps: build (local Maven, else Docker's Maven image) → for each target in turn: copy the jar into
-its extension directory keeping the old one as stream-smarts-udf.jar.previous, restart, wait for
-/healthcheck, verify with DESCRIBE FUNCTION ANOMOLY_POWER that it loaded this model → apply ksql/
-(skipping streams and tables already there) → check SHOW QUERIES.
+Steps: check every prerequisite first (Docker Compose and the stack for the compose target, ssh for
+remote ones, Kafka and Schema Registry answering) — nothing changes on a target until they all hold
+→ build (local Maven, else Docker's Maven image) → create the topic raw_power unless it exists
+(STREAM_SMARTS_RAW_POWER_PARTITIONS, _REPLICATION_FACTOR, _RETENTION; default 1, 1, forever) →
+register contracts/schemas/raw_power.avsc under raw_power-value (BACKWARD) → for each target in
+turn: copy the jar into its extension directory keeping the old one as
+stream-smarts-udf.jar.previous, restart, wait for /healthcheck, verify with DESCRIBE FUNCTION
+ANOMOLY_POWER that it loaded this model → apply ksql/ (skipping streams and tables already there;
+a statement ksqlDB answers QUEUED or EXECUTING is followed on /status until it succeeds) → check
+SHOW QUERIES.
 
 A targets file for a cluster (restarted one at a time; extDir a local path or user@host:/path):
   [{"name": "ksql-1", "url": "http://ksql-1:8088", "extDir": "deploy@ksql-1:/etc/ksqldb/ext",
@@ -61,26 +72,45 @@ Examples:
       const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
       const healthSeconds = Number(opts.healthTimeout);
       if (!(healthSeconds > 0)) throw new Error(`--health-timeout ${JSON.stringify(opts.healthTimeout)}: expected a number of seconds`);
-      const sctx: StepContext = { log: ctx.log, healthTimeoutMs: healthSeconds * 1000, output: ctx.json ? 'pipe' : 'inherit', ...(ctx.config.ksqldb.auth ? { auth: ctx.config.ksqldb.auth } : {}) };
+      const statementSeconds = Number(opts.statementTimeout);
+      if (!(statementSeconds > 0)) throw new Error(`--statement-timeout ${JSON.stringify(opts.statementTimeout)}: expected a number of seconds`);
+      const sctx: StepContext = {
+        log: ctx.log,
+        healthTimeoutMs: healthSeconds * 1000,
+        statementTimeoutMs: statementSeconds * 1000,
+        output: ctx.json ? 'pipe' : 'inherit',
+        ...(ctx.config.ksqldb.auth ? { auth: ctx.config.ksqldb.auth } : {}),
+      };
 
       let targets: Target[];
+      const prereqs: Prerequisite[] = [];
       if (opts.targets) {
         targets = readTargets(opts.targets);
+        if (targets.some((t) => remoteOf(t.extDir))) prereqs.push(commandPrerequisite('ssh', ['-V'], 'remote extension directories are reached with ssh and scp'));
       } else {
         const compose = findComposeFile();
         if (!compose) throw new Error('no docker-compose.yml found here or above: run from the stream-smarts checkout, or give --targets FILE');
         targets = [composeTarget(ctx.config.ksqldb.url, compose, join(dirname(compose), 'ext'))];
+        prereqs.push(...composePrerequisites(compose));
       }
 
       if (opts.rollback) {
-        await runPlan(ctx, `Roll back ${targets.map((t) => t.name).join(', ')}`, targets.flatMap((t) => rollbackSteps(t, sctx)), { dryRun: Boolean(opts.dryRun) });
+        const steps = [...(prereqs.length ? [preflightStep(prereqs.slice(0, 1))] : []), ...targets.flatMap((t) => rollbackSteps(t, sctx))];
+        await runPlan(ctx, `Roll back ${targets.map((t) => t.name).join(', ')}`, steps, { dryRun: Boolean(opts.dryRun) });
         return;
       }
 
       const model = readModel(opts.model);
       const plan = buildPlan(model, { haveMaven: await haveMaven() });
+      if (plan.via !== 'maven' && opts.targets) prereqs.push(commandPrerequisite('docker', ['--version'], "without a local Maven the jar builds in Docker's Maven image"));
+      const kafka = kafkaClientOptions(ctx.config.kafka);
+      const sr = { url: ctx.config.schemaRegistry.url, ...(ctx.config.schemaRegistry.auth ? { auth: ctx.config.schemaRegistry.auth } : {}) };
+      prereqs.push(kafkaPrerequisite(kafka), schemaRegistryPrerequisite(sr));
       const steps = [
+        preflightStep(prereqs),
         buildStep(plan, sctx),
+        topicStep(kafka, collectorSettings(ctx.loaded).topicSpec),
+        schemaStep(sr),
         ...targets.flatMap((t) => [...shipSteps(t, plan.builtJar, sctx), ...restartSteps(t, sctx, plan.expectedVersion)]),
         ...applySteps(targets[0]!.url, opts.ksqlDir, sctx),
         queriesRunningStep(targets[0]!.url, sctx),

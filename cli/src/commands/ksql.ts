@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { execa } from 'execa';
+import { redactUrlsIn } from '@stream-smarts/contracts';
 import { createContext, type GlobalOptions } from '../context.js';
-import { findComposeFile } from '../compose.js';
+import { findComposeFile, interactiveCliArgs, openInteractiveCli } from '../compose.js';
 import { KsqlClient, KsqlError, type KsqlEntity } from '../ksql/client.js';
 import { renderEntity } from '../ksql/render.js';
 import { splitStatements } from '../ksql/statements.js';
@@ -23,8 +23,9 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-With neither -e nor -f, opens the ksqlDB CLI in the compose stack's container:
-  docker compose exec ksqldb-cli ksql http://ksqldb-server:8088
+With neither -e nor -f, opens the ksqlDB CLI inside the compose stack's ksqldb-server container
+(the cp-ksqldb-server image carries the CLI; Confluent ships no separate CLI image after CP 8.1):
+  docker compose exec ksqldb-server ksql http://localhost:8088
 
 Examples:
   $ stream-smarts ksql
@@ -37,14 +38,8 @@ Examples:
       if (!opts.execute && !opts.file) {
         const compose = findComposeFile();
         if (!compose) throw new Error('no docker-compose.yml found here or above; run from the stream-smarts checkout, or use -e/-f to go through the REST API');
-        const args = ['compose', '-f', compose, 'exec', 'ksqldb-cli', 'ksql', 'http://ksqldb-server:8088'];
-        ctx.log.debug({ command: ['docker', ...args].join(' ') }, 'opening the ksqlDB CLI');
-        try {
-          const r = await execa('docker', args, { stdio: 'inherit', reject: false });
-          process.exitCode = r.exitCode ?? 1;
-        } catch (e) {
-          throw new Error(`could not run docker (${(e as Error).message.split('\n')[0]}); the interactive CLI runs in the stack's ksqldb-cli container. Install Docker, or use -e/-f to go through the REST API`);
-        }
+        ctx.log.debug({ command: ['docker', ...interactiveCliArgs(compose, Boolean(process.stdin.isTTY))].join(' ') }, 'opening the ksqlDB CLI');
+        process.exitCode = await openInteractiveCli(compose);
         return;
       }
       const source = opts.file ? readFileSync(opts.file, 'utf8') : (opts.execute ?? []).map((s) => (s.trim().endsWith(';') ? s : `${s};`)).join('\n');
@@ -59,8 +54,8 @@ Examples:
         } catch (e) {
           if (e instanceof KsqlError) {
             const where = opts.file ? `${opts.file}:${st.line}: ` : '';
-            if (ctx.json) ctx.out(JSON.stringify({ entities: results, error: { statement: st.text, message: e.serverMessage, errorCode: e.errorCode } }, null, 2));
-            throw new Error(`${where}${e.message}`);
+            if (ctx.json) ctx.out(JSON.stringify({ entities: results, error: { statement: st.text, message: redactUrlsIn(e.serverMessage), errorCode: e.errorCode } }, null, 2));
+            throw new Error(redactUrlsIn(`${where}${e.message}`));
           }
           throw e;
         }

@@ -9,17 +9,27 @@ export function register(program: Command): void {
     .command('watch')
     .description('print each anomaly on the ANOMOLY_POWER stream as it arrives, until Ctrl-C (a ksqlDB push query)')
     .option('--from-beginning', 'start with the anomalies already on the topic')
-    .option('--stream <name>', 'the stream to watch', 'ANOMOLY_POWER')
+    .option('--stream <name>', 'the stream (or table) to watch', 'ANOMOLY_POWER')
+    .option('--where <condition>', "only rows matching a KSQL condition, e.g. \"HOUR = 4 AND KWH >= 1500\"")
+    .option('--limit <n>', 'stop after n rows (a push query with LIMIT)')
     .addHelpText(
       'after',
       `
 Examples:
   $ stream-smarts watch
-  $ stream-smarts watch --from-beginning --json | jq .FN`,
+  $ stream-smarts watch --from-beginning --json | jq .FN
+  $ stream-smarts watch --from-beginning --json --where "HOUR = 4" --limit 1
+  $ stream-smarts watch --stream SUSTAINED_ANOMALIES --from-beginning --json`,
     )
-    .action(async (opts: { fromBeginning?: boolean; stream: string }, cmd: Command) => {
+    .action(async (opts: { fromBeginning?: boolean; stream: string; where?: string; limit?: string }, cmd: Command) => {
       const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.stream)) throw new Error(`--stream ${JSON.stringify(opts.stream)} is not a stream name`);
+      if (opts.limit !== undefined && !/^[1-9]\d*$/.test(opts.limit)) throw new Error(`--limit ${JSON.stringify(opts.limit)}: expected a whole number of rows, 1 or more`);
+      // One condition, not a second statement.
+      if (opts.where !== undefined && (opts.where.trim() === '' || /;/.test(opts.where.replace(/'(?:[^']|'')*'/g, '')))) throw new Error(`--where ${JSON.stringify(opts.where)}: expected one KSQL condition, e.g. "HOUR = 4"`);
+      // SELECT ... FROM x [WHERE c] EMIT CHANGES [LIMIT n]: the `query` rule of confluentinc/ksql
+      // ksqldb-parser/src/main/antlr4/io/confluent/ksql/parser/SqlBase.g4.
+      const sql = `SELECT * FROM ${opts.stream}${opts.where ? ` WHERE ${opts.where}` : ''} EMIT CHANGES${opts.limit ? ` LIMIT ${opts.limit}` : ''};`;
       const client = new KsqlClient({ url: ctx.config.ksqldb.url, ...(ctx.config.ksqldb.auth ? { auth: ctx.config.ksqldb.auth } : {}) });
       const ac = new AbortController();
       const stop = () => ac.abort();
@@ -28,10 +38,10 @@ Examples:
       const time = new Intl.DateTimeFormat('sv-SE', { timeZone: ctx.config.timezone, dateStyle: 'short', timeStyle: 'medium' });
       let count = 0;
       try {
-        for await (const row of client.stream(`SELECT * FROM ${opts.stream} EMIT CHANGES;`, {
+        for await (const row of client.stream(sql, {
           signal: ac.signal,
           properties: opts.fromBeginning ? { 'auto.offset.reset': 'earliest' } : {},
-          onHeader: () => ctx.log.info({ stream: opts.stream, url: ctx.config.ksqldb.url }, 'watching; Ctrl-C to stop'),
+          onHeader: () => ctx.log.info({ stream: opts.stream, url: client.displayUrl }, 'watching; Ctrl-C to stop'),
         })) {
           count++;
           if (ctx.json) {

@@ -25,13 +25,15 @@ export async function runPlan(ctx: Context, heading: string, steps: Step[], opts
     if (!(e instanceof StepError)) throw e;
     const i = steps.indexOf(e.step);
     if (ctx.json) ctx.out(JSON.stringify({ ok: false, done, failed: { step: i + 1, title: e.step.title, detail: e.step.detail, error: e.cause.message } }, null, 2));
-    const isStatement = !/^[a-z]/.test(e.step.detail) && /^\s*[A-Z]/.test(e.step.detail);
+    const isStatement = /^\s*(CREATE|DROP|INSERT|SHOW|DESCRIBE|TERMINATE|ALTER)\b/.test(e.step.detail);
+    const label = e.step.label ?? (isStatement ? 'statement' : 'command');
     throw new Error(
       [
         `failed at step ${i + 1} of ${steps.length}: ${e.step.title}`,
-        `  ${isStatement ? 'statement' : 'command'}: ${e.step.detail.split('\n').join('\n    ')}`,
+        `  ${label}: ${e.step.detail.split('\n').join('\n    ')}`,
         `  error: ${e.cause.message}`,
-        ...(opts.rollbackHint ? [`  ${opts.rollbackHint}`] : []),
+        // A failed prerequisite changed nothing: there is nothing to roll back.
+        ...(opts.rollbackHint && e.step.label !== 'checked' ? [`  ${opts.rollbackHint}`] : []),
       ].join('\n'),
     );
   }

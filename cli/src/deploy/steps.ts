@@ -1,8 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
-import type { Logger } from '@stream-smarts/contracts';
-import { KsqlClient, KsqlError } from '../ksql/client.js';
+import { redactUrl, type Logger } from '@stream-smarts/contracts';
+import { FAILED_STATUSES, KsqlClient, KsqlError, entitySchemas } from '../ksql/client.js';
 import { createdObject, splitStatements } from '../ksql/statements.js';
 import type { BuildPlan } from '../udf/build.js';
 import { jarPaths, remoteOf, type Target } from './targets.js';
@@ -13,6 +13,8 @@ export interface Step {
   /** The exact command (argv joined for reading) or KSQL statement. */
   detail: string;
   run: () => Promise<string | void>;
+  /** What `detail` is, in a failure report (default: statement or command). */
+  label?: string;
 }
 
 export class StepError extends Error {
@@ -29,6 +31,8 @@ export interface StepContext {
   log: Logger;
   auth?: { username: string; password: string };
   healthTimeoutMs: number;
+  /** How long a statement ksqlDB answered QUEUED/EXECUTING may take to reach SUCCESS or ERROR. */
+  statementTimeoutMs?: number;
   /** Where command output goes (stderr, so stdout stays for --json). */
   output: 'inherit' | 'pipe';
 }
@@ -94,7 +98,7 @@ export function restartSteps(target: Target, ctx: StepContext, expectedVersion?:
     { title: `restart ${target.name}`, detail: quote(target.restart), run: () => runCommand(target.restart, ctx) },
     {
       title: `wait until ${target.name} is healthy`,
-      detail: `GET ${target.url}/healthcheck until {"isHealthy": true} (up to ${Math.round(ctx.healthTimeoutMs / 1000)} s)`,
+      detail: `GET ${redactUrl(target.url)}/healthcheck until {"isHealthy": true} (up to ${Math.round(ctx.healthTimeoutMs / 1000)} s)`,
       run: async () => {
         const c = client(target.url, ctx);
         const deadline = Date.now() + ctx.healthTimeoutMs;
@@ -102,7 +106,7 @@ export function restartSteps(target: Target, ctx: StepContext, expectedVersion?:
         // instant may be the old process.
         await new Promise((r) => setTimeout(r, 250));
         while (!(await c.healthy())) {
-          if (Date.now() > deadline) throw new Error(`${target.url}/healthcheck did not report healthy within ${Math.round(ctx.healthTimeoutMs / 1000)} s; see the server's log`);
+          if (Date.now() > deadline) throw new Error(`${redactUrl(target.url)}/healthcheck did not report healthy within ${Math.round(ctx.healthTimeoutMs / 1000)} s; see the server's log`);
           await new Promise((r) => setTimeout(r, 1000));
         }
         return 'healthy';
@@ -158,7 +162,12 @@ export function ksqlFiles(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Applies each statement of ksql/ in order, skipping the streams and tables already in place. */
+/**
+ * Applies each statement of ksql/ in order, skipping the streams and tables already in place. The
+ * server answers a CommandStatusEntity whose status is SUCCESS, or QUEUED/EXECUTING when the
+ * command outlasts ksql.server.command.response.timeout.ms (then /status is polled until SUCCESS
+ * or ERROR), or a WarningEntity when IF NOT EXISTS found the source already there.
+ */
 export function applySteps(url: string, dir: string, ctx: StepContext): Step[] {
   const steps: Step[] = [];
   for (const file of ksqlFiles(dir)) {
@@ -174,9 +183,16 @@ export function applySteps(url: string, dir: string, ctx: StepContext): Step[] {
             if (existing.some((s) => s.name === obj.name)) return `skipped: ${obj.kind} ${obj.name} already exists`;
           }
           const [entity] = await c.execute(st.text);
-          const status = (entity as { commandStatus?: { status: string; message: string } } | undefined)?.commandStatus;
-          if (status && status.status !== 'SUCCESS') throw new Error(`ksqlDB answered ${status.status}: ${status.message}`);
-          return status?.message ?? 'done';
+          const warning = entitySchemas.warning_entity.safeParse(entity);
+          if (warning.success) return `already there: ${warning.data.message}`;
+          const cs = entitySchemas.currentStatus.safeParse(entity);
+          if (!cs.success) return 'done';
+          const final = await c.waitForCommand(cs.data, {
+            timeoutMs: ctx.statementTimeoutMs ?? 120_000,
+            onPoll: (status) => ctx.log.info({ commandId: cs.data.commandId, status }, 'waiting for ksqlDB to run the statement'),
+          });
+          if (FAILED_STATUSES.includes(final.status)) throw new Error(`ksqlDB answered ${final.status}: ${final.message}`);
+          return final.message;
         },
       });
     }

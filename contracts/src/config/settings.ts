@@ -202,6 +202,39 @@ export const SETTINGS = {
     expect: 'a non-empty string',
     schema: nonEmpty,
   }),
+  // The raw_power topic as `deploy` and the collector create it when it is missing.
+  'kafka.rawPowerPartitions': spec({
+    key: 'kafka.rawPowerPartitions',
+    env: ['STREAM_SMARTS_RAW_POWER_PARTITIONS'],
+    default: '1',
+    describe: 'Partitions of the raw_power topic when deploy or the collector creates it',
+    expect: 'a whole number from 1 to 1000',
+    schema: wholeNumber(1, 1000),
+  }),
+  'kafka.rawPowerReplicationFactor': spec({
+    key: 'kafka.rawPowerReplicationFactor',
+    env: ['STREAM_SMARTS_RAW_POWER_REPLICATION_FACTOR'],
+    default: '1',
+    describe: 'Replication factor of the raw_power topic when it is created (at most the number of brokers)',
+    expect: 'a whole number from 1 to 32',
+    schema: wholeNumber(1, 32),
+  }),
+  'kafka.rawPowerRetention': spec({
+    key: 'kafka.rawPowerRetention',
+    env: ['STREAM_SMARTS_RAW_POWER_RETENTION'],
+    default: 'forever',
+    describe:
+      "Retention of the raw_power topic when it is created: the meter's history (a broker's default 7 days would delete a replay of last month on arrival)",
+    expect: 'forever, or a number of days such as 3650d',
+    // retention.ms: -1 is "no time limit" (Kafka's LOG_RETENTION_TIME_MILLIS_DOC, server-common ServerLogConfigs).
+    schema: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^(forever|\d{1,6}d)$/)
+      .transform((s) => (s === 'forever' ? -1 : Number(s.slice(0, -1)) * 86_400_000))
+      .pipe(z.number().int().refine((n) => n === -1 || n > 0)),
+  }),
   'schemaRegistry.url': spec({
     key: 'schemaRegistry.url',
     env: ['SCHEMA_REGISTRY_URL', 'STREAM_SMARTS_SCHEMA_REGISTRY_URL'],

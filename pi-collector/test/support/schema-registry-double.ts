@@ -15,6 +15,10 @@ import avro from 'avsc';
  *   GET  /config/{subject}                                         -> {"compatibilityLevel": "..."} or 404/40408
  *   PUT  /config/{subject}             {"compatibility": "..."}    -> {"compatibility": "..."}
  *   GET  /subjects                                                 -> ["..."]
+ *   GET  /subjects/{subject}/versions/latest                       -> {"subject", "id", "version", "schema"}
+ *                                                                     or 404 / 40401 "Subject '%s' not found."
+ *        (Errors.SUBJECT_NOT_FOUND_MESSAGE_FORMAT and SUBJECT_NOT_FOUND_ERROR_CODE; what ksqlDB asks to
+ *        infer a stream's value columns)
  *
  * Compatibility is checked for real in one way that matters here: with BACKWARD, a new version
  * whose reader schema cannot read data written with the latest one (avsc resolver) is a 409.
@@ -128,6 +132,18 @@ export async function startSchemaRegistryDouble(): Promise<SchemaRegistryDouble>
       }
     }
     if (req.method === 'GET' && /^\/subjects\/?$/.test(path)) return send(res, 200, [...double.subjects.keys()]);
+    if (req.method === 'GET' && (m = /^\/subjects\/([^/]+)\/versions\/latest\/?$/.exec(path))) {
+      const versions = double.subjects.get(m[1]!);
+      if (!versions || versions.length === 0) return error(res, 404, 40401, `Subject '${m[1]!}' not found.`);
+      const v = versions[versions.length - 1]!;
+      return send(res, 200, { subject: m[1]!, id: v.id, version: versions.length, schema: v.schema });
+    }
+    if (req.method === 'GET' && (m = /^\/subjects\/([^/]+)\/versions\/latest\/?$/.exec(path))) {
+      const versions = double.subjects.get(m[1]!);
+      if (!versions || versions.length === 0) return error(res, 404, 40401, `Subject '${m[1]!}' not found.`);
+      const v = versions[versions.length - 1]!;
+      return send(res, 200, { subject: m[1]!, id: v.id, version: versions.length, schema: v.schema });
+    }
     return error(res, 404, 404, 'HTTP 404 Not Found');
   };
 
