@@ -6,6 +6,8 @@ export * from './redact.js';
 export * from './kafka-log.js';
 export * from './time/local-hour.js';
 export * from './time/trailing-hour.js';
+export * from './time/measures.js';
 export * from './anomaly-event.js';
 export * from './reading.js';
 export * from './envelope.js';
+export * from './bands.js';

@@ -54,3 +54,19 @@ describe('dayHourOfReading: the hour containing the end of the interval', () => 
     expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
   });
 });
+
+describe('minuteOfReading', () => {
+  it('is the local minute of end − 1 ms, in whole and odd offsets and across DST', async () => {
+    const { minuteOfReading, dayHourOfReading } = await import('../src/time/local-hour.js');
+    expect(minuteOfReading(Date.UTC(2026, 0, 5, 4, 30), 'UTC')).toBe(4 * 60 + 29);
+    expect(minuteOfReading(Date.UTC(2026, 0, 5, 0, 0), 'UTC')).toBe(1439);
+    expect(minuteOfReading(Date.UTC(2026, 0, 5, 3, 1), 'Etc/GMT-1')).toBe(4 * 60);
+    expect(minuteOfReading(Date.UTC(2026, 0, 5, 0, 16), 'Asia/Kathmandu')).toBe(6 * 60 + 0); // +05:45
+    // Sydney leaves daylight saving at 03:00 AEDT on 5 April 2026 (16:00 UTC): the hour 02:00–03:00 repeats.
+    expect(minuteOfReading(Date.UTC(2026, 3, 4, 15, 31), 'Australia/Sydney')).toBe(2 * 60 + 30);
+    expect(minuteOfReading(Date.UTC(2026, 3, 4, 16, 31), 'Australia/Sydney')).toBe(2 * 60 + 30);
+    for (let t = Date.UTC(2026, 3, 4, 10); t < Date.UTC(2026, 3, 5, 2); t += 7 * 60_000) {
+      expect(Math.floor(minuteOfReading(t, 'Australia/Sydney') / 60)).toBe(dayHourOfReading(t, 'Australia/Sydney').hour);
+    }
+  });
+});

@@ -68,3 +68,39 @@ export function isValidTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+const minuteFormatters = new Map<string, Intl.DateTimeFormat>();
+const minuteCaches = new Map<string, Map<number, number>>();
+
+/**
+ * The local minute of day (0–1439) a reading whose interval ends at `endMs` belongs to: that of
+ * `end − 1 ms`, by the same rule as its day and hour. Every UTC offset in use is a multiple of
+ * 15 minutes, so a 15-minute UTC bucket's local minutes follow its first one: Intl runs once a bucket.
+ */
+export function minuteOfReading(endMs: number, timeZone: string): number {
+  const instant = endMs - 1;
+  const bucket = Math.floor(instant / BUCKET_MS);
+  let cache = minuteCaches.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    minuteCaches.set(timeZone, cache);
+  }
+  let first = cache.get(bucket);
+  if (first === undefined) {
+    if (cache.size > 50_000) cache.clear();
+    let f = minuteFormatters.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
+      minuteFormatters.set(timeZone, f);
+    }
+    let h = 0;
+    let m = 0;
+    for (const p of f.formatToParts(bucket * BUCKET_MS)) {
+      if (p.type === 'hour') h = Number(p.value) % 24;
+      else if (p.type === 'minute') m = Number(p.value);
+    }
+    first = h * 60 + m;
+    cache.set(bucket, first);
+  }
+  return first + Math.floor((instant - bucket * BUCKET_MS) / 60_000);
+}

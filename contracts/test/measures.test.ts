@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { TrailingMeasures } from '../src/time/measures.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 5, 0, 0);
+
+/** Feeds one-minute readings of the given powers (W) from T0 and returns every minute's measures. */
+function feed(watts: number[], m = new TrailingMeasures(), start = T0) {
+  return watts.map((w, i) => m.push(start + (i + 1) * MIN, w / 60, MIN));
+}
+
+describe('TrailingMeasures', () => {
+  it('floors are null until their window is covered, then the lowest interval power in it', () => {
+    const out = feed([...Array(14).fill(300), 200, ...Array(60).fill(2300)]);
+    expect(out[13]!.floor_15m).toBeNull();
+    expect(out[14]!.floor_15m).toBeCloseTo(200, 9); // 15 readings: the 200 W minute is the floor
+    expect(out[28]!.floor_15m).toBeCloseTo(200, 9); // the 200 W minute ends at 15 min: still inside (t − 15 min, t] at 29 min
+    expect(out[29]!.floor_15m).toBeCloseTo(2300, 9);
+    expect(out[58]!.floor_1h).toBeNull();
+    expect(out[59]!.floor_1h).toBeCloseTo(200, 9);
+    expect(out[74]!.floor_1h).toBeCloseTo(2300, 9);
+    expect(out[74]!.floor_3h).toBeNull();
+  });
+
+  it('a heater that stays on lifts every floor; a kettle lifts none', () => {
+    const night = Array(240).fill(250);
+    const kettle = night.map((w, i) => (i >= 200 && i < 203 ? w + 2000 : w));
+    const heater = night.map((w, i) => (i >= 50 ? w + 2000 : w));
+    expect(feed(kettle).at(-1)!.floor_15m).toBeCloseTo(250, 9);
+    const h = feed(heater).at(-1)!;
+    expect(h.floor_15m).toBeCloseTo(2250, 9);
+    expect(h.floor_1h).toBeCloseTo(2250, 9);
+    expect(h.floor_3h).toBeCloseTo(2250, 9); // on for 190 of the 240 minutes: the last 180 are all on
+  });
+
+  it('the 24-h mean is the last day’s energy over 24 h, null before a whole day', () => {
+    const day = Array.from({ length: 1440 + 30 }, (_, i) => (i < 1440 ? 500 : 1940));
+    const out = feed(day);
+    expect(out[1438]!.mean_24h).toBeNull();
+    expect(out[1439]!.mean_24h).toBeCloseTo(500, 9);
+    expect(out[1469]!.mean_24h).toBeCloseTo((1410 * 500 + 30 * 1940) / 1440, 9);
+  });
+
+  it('a gap restarts every window: nothing is carried across it', () => {
+    const m = new TrailingMeasures();
+    feed(Array(200).fill(400), m);
+    const after = m.push(T0 + 300 * MIN, 1000 / 60, MIN); // 100 minutes missing
+    expect(after.floor_15m).toBeNull();
+    expect(after.floor_1h).toBeNull();
+    expect(after.mean_24h).toBeNull();
+    expect(after.kwh).toBeCloseTo(1000, 6);
+  });
+
+  it('longer intervals count whole, and overlaps are refused', () => {
+    const m = new TrailingMeasures();
+    let last;
+    for (let i = 1; i <= 4; i++) last = m.push(T0 + i * 5 * MIN, (i === 2 ? 100 : 300) * (5 / 60), 5 * MIN);
+    expect(last!.floor_15m).toBeCloseTo(100, 9); // readings ending 10, 15, 20 min: 100, 300, 300 W
+    expect(() => m.push(T0 + 22 * MIN, 1, 5 * MIN)).toThrow(RangeError);
+  });
+
+  it('recent() rebuilds the same state after a restart', () => {
+    const watts = Array.from({ length: 1500 }, (_, i) => 200 + ((i * 37) % 900));
+    const a = new TrailingMeasures();
+    feed(watts, a);
+    const b = new TrailingMeasures(a.recent());
+    const next = (m: TrailingMeasures) => m.push(T0 + 1501 * MIN, 800 / 60, MIN);
+    expect(next(b)).toEqual(next(a));
+    expect(a.recent().length).toBeLessThanOrEqual(1441);
+  });
+});
