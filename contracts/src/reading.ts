@@ -15,6 +15,12 @@ export const ReadingSchema = z.object({
   wh: z.number().finite().nonnegative(),
   interval_s: z.number().int().positive().max(3600),
   pulses: z.number().int().nonnegative(),
+  // Version 2 (MODEL-FORMAT "What a reading carries"): absent or null in version-1 records.
+  minute: z.number().int().min(0).max(1439).nullish(),
+  floor_15m: z.number().finite().nonnegative().nullish(),
+  floor_1h: z.number().finite().nonnegative().nullish(),
+  floor_3h: z.number().finite().nonnegative().nullish(),
+  mean_24h: z.number().finite().nonnegative().nullish(),
 });
 
 export type Reading = z.infer<typeof ReadingSchema>;

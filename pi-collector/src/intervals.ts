@@ -1,4 +1,4 @@
-import { TrailingHour, dayHourOfReading, type Reading } from '@stream-smarts/contracts';
+import { TrailingMeasures, dayHourOfReading, minuteOfReading, type Reading } from '@stream-smarts/contracts';
 
 /**
  * Turns timestamped pulses into wall-clock-aligned interval readings. Pure and synchronous: the
@@ -17,18 +17,21 @@ export interface IntervalOptions {
   timezone: string;
 }
 
-/** What must survive a restart (see state.ts): the open interval and the trailing-hour window. */
+/** What must survive a restart (see state.ts): the open interval and the trailing measures' window. */
 export interface IntervalSnapshot {
   /** null before the first pulse. */
   openEnd: number | null;
   openPulses: number;
   /** End of the last reading emitted; pulses at or before it are already accounted for. null: none yet. */
   lastClosed: number | null;
-  /** [end, wh] of readings in the last hour, to rebuild the trailing-hour measure. */
+  /**
+   * [end, wh] of the readings of the last 24 h (of the current run of contiguous readings), to
+   * rebuild the trailing measures (contracts TrailingMeasures): the 24-h mean needs the whole day.
+   * About 1,440 pairs at one reading a minute.
+   */
   recent: [number, number][];
 }
 
-const HOUR_MS = 3_600_000;
 
 export function validateIntervalS(intervalS: number): void {
   if (!Number.isInteger(intervalS) || intervalS < 1 || 900 % intervalS !== 0) {
@@ -54,8 +57,7 @@ export class IntervalAccumulator {
   private openEnd: number;
   private openPulses = 0;
   private lastClosed: number;
-  private readonly trailing = new TrailingHour();
-  private recent: [number, number][] = [];
+  private trailing = new TrailingMeasures();
   /** Pulses ignored because they were at or before lastClosed (replayed after a crash, or late). */
   ignoredPulses = 0;
 
@@ -71,7 +73,7 @@ export class IntervalAccumulator {
       this.openEnd = snapshot.openEnd ?? NaN;
       this.openPulses = snapshot.openPulses;
       this.lastClosed = snapshot.lastClosed ?? -Infinity;
-      for (const [end, wh] of snapshot.recent) this.remember(end, wh);
+      this.trailing = new TrailingMeasures(snapshot.recent.map(([end, wh]) => [end, wh, this.intervalMs] as const));
     } else if (startMs !== undefined) {
       this.openEnd = intervalEndOf(startMs, this.intervalMs);
       this.lastClosed = this.openEnd - this.intervalMs;
@@ -145,7 +147,7 @@ export class IntervalAccumulator {
       openEnd: Number.isNaN(this.openEnd) ? null : this.openEnd,
       openPulses: this.openPulses,
       lastClosed: Number.isFinite(this.lastClosed) ? this.lastClosed : null,
-      recent: this.recent.slice(),
+      recent: this.trailing.recent().map(([end, wh]) => [end, wh]),
     };
   }
 
@@ -164,21 +166,29 @@ export class IntervalAccumulator {
     // Integer pulses times a constant: the sum of wh is exactly pulses × Wh per pulse when the
     // constant is a whole number of Wh, and within float rounding otherwise.
     const wh = pulses * this.opts.whPerPulse;
-    const { kwh } = this.remember(end, wh);
+    const m = this.remember(end, wh);
     const { day, hour } = dayHourOfReading(end, this.opts.timezone);
     this.openEnd = end + this.intervalMs;
     this.openPulses = 0;
     this.lastClosed = end;
-    this.emit({ ts: end, meter_id: this.opts.meterId, day, hour, kwh, wh, interval_s: this.opts.intervalS, pulses });
+    this.emit({
+      ts: end,
+      meter_id: this.opts.meterId,
+      day,
+      hour,
+      kwh: m.kwh,
+      wh,
+      interval_s: this.opts.intervalS,
+      pulses,
+      minute: minuteOfReading(end, this.opts.timezone),
+      floor_15m: m.floor_15m,
+      floor_1h: m.floor_1h,
+      floor_3h: m.floor_3h,
+      mean_24h: m.mean_24h,
+    });
   }
 
   private remember(end: number, wh: number) {
-    const v = this.trailing.push(end, wh, this.intervalMs);
-    this.recent.push([end, wh]);
-    const from = end - HOUR_MS;
-    let drop = 0;
-    while (drop < this.recent.length && this.recent[drop]![0] <= from) drop++;
-    if (drop > 0) this.recent.splice(0, drop);
-    return v;
+    return this.trailing.push(end, wh, this.intervalMs);
   }
 }
