@@ -1,0 +1,205 @@
+import { FLOOR_NAMES, NOT_USED_W, type FloorName } from '@stream-smarts/contracts';
+
+/**
+ * The statistics `bands.zip` is fitted to (contracts/MODEL-FORMAT.md, "How `train` computes the
+ * bands"): per ten-minute slot of the day, each band's value from the training days' measures.
+ * Pure: no I/O, no H2O; `train`, `retrain` and the detection benchmark all call it.
+ *
+ * Why these statistics (measured on the real-household development data, see the README's
+ * quality section): a per-slot quantile of the minute values is exceeded by some minute of almost
+ * every day (144 slots, three horizons), so the upper bands are taken from the distribution of
+ * each day's *maximum* in the slot — high enough that normal days rarely cross — and made robust
+ * to the incidents a history holds by first cutting out every stretch where a load stayed on for
+ * three hours, which no normal day of a household does at the same time every day.
+ */
+
+export const BAND_NAMES = [
+  'floor_15m.upper',
+  'floor_15m.ref',
+  'floor_1h.upper',
+  'floor_1h.ref',
+  'floor_3h.upper',
+  'floor_3h.ref',
+  'mean_24h.lower',
+  'mean_24h.ref',
+  'kwh.lower',
+  'kwh.upper',
+] as const;
+export type BandName = (typeof BAND_NAMES)[number];
+
+export interface FloorMethod {
+  /** Quantile of the slot's daily maxima (1 = the largest). */
+  q: number;
+  rel: number;
+  add: number;
+}
+
+export interface BandMethod {
+  slotMinutes: number;
+  poolMinutes: number;
+  /** A 3-h floor this far above its usual level marks an incident, left out of the statistics. */
+  leftOnW: number;
+  /** The 15-min floor is used only where its upper band leaves room to see a load this big. */
+  seeW: number;
+  floors: Record<FloorName, FloorMethod>;
+  low: { recentDays: number; rel: number };
+}
+
+export const DEFAULT_METHOD: BandMethod = {
+  slotMinutes: 10,
+  poolMinutes: 30,
+  leftOnW: 1500,
+  seeW: 2000,
+  floors: {
+    floor_15m: { q: 0.97, rel: 0.3, add: 0 },
+    floor_1h: { q: 1, rel: 0.3, add: 100 },
+    floor_3h: { q: 1, rel: 0.3, add: 100 },
+  },
+  low: { recentDays: 28, rel: 0.6 },
+};
+
+/**
+ * Measured readings laid out by local day and minute: value[d * 1440 + minute], NaN where absent
+ * (no reading, or the measure is null). Day 0 is the first training day.
+ */
+export interface DayGrid {
+  days: number;
+  kwh: Float64Array;
+  floor_15m: Float64Array;
+  floor_1h: Float64Array;
+  floor_3h: Float64Array;
+  mean_24h: Float64Array;
+}
+
+export function emptyGrid(days: number): DayGrid {
+  const a = () => new Float64Array(days * 1440).fill(NaN);
+  return { days, kwh: a(), floor_15m: a(), floor_1h: a(), floor_3h: a(), mean_24h: a() };
+}
+
+export interface BandStats {
+  /** Ten values a slot, by BAND_NAMES: what the MOJO is fitted to. */
+  slots: Record<BandName, Float64Array>;
+  /** Minutes (grid indices) left out as incidents, as [from, to) runs. */
+  incidents: [number, number][];
+  method: BandMethod;
+}
+
+/** H2O's and numpy's default quantile (linear interpolation between order statistics). */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+const finite = (xs: number[]) => xs.filter((x) => !Number.isNaN(x));
+
+/** The minutes of the day slot s pools: [s·slot − pool, (s+1)·slot + pool), wrapping within the day. */
+function pooledMinutes(s: number, m: BandMethod): number[] {
+  const out: number[] = [];
+  for (let k = s * m.slotMinutes - m.poolMinutes; k < (s + 1) * m.slotMinutes + m.poolMinutes; k++) out.push(((k % 1440) + 1440) % 1440);
+  return out;
+}
+
+function slotMedian(values: Float64Array, days: number, fromDay: number, minutes: number[], mask?: Uint8Array): number {
+  const xs: number[] = [];
+  for (let d = fromDay; d < days; d++) {
+    for (const k of minutes) {
+      const i = d * 1440 + k;
+      if (mask && mask[i]) continue;
+      const v = values[i]!;
+      if (!Number.isNaN(v)) xs.push(v);
+    }
+  }
+  xs.sort((a, b) => a - b);
+  return quantile(xs, 0.5);
+}
+
+/** Per day, the slot's largest value (days with none left out), sorted. */
+function slotDailyMaxima(values: Float64Array, days: number, minutes: number[], mask: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let d = 0; d < days; d++) {
+    let mx = -Infinity;
+    for (const k of minutes) {
+      const i = d * 1440 + k;
+      if (mask[i]) continue;
+      const v = values[i]!;
+      if (v > mx) mx = v;
+    }
+    if (mx > -Infinity) out.push(mx);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+export function bandStats(g: DayGrid, method: BandMethod = DEFAULT_METHOD): BandStats {
+  const nSlots = 1440 / method.slotMinutes;
+  if (!Number.isInteger(nSlots)) throw new RangeError(`slotMinutes must divide 1440, got ${method.slotMinutes}`);
+  const pools = Array.from({ length: nSlots }, (_, s) => pooledMinutes(s, method));
+  const slotOf = (minute: number) => Math.floor(minute / method.slotMinutes);
+  const n = g.days * 1440;
+
+  // 1. Incidents: where the 3-h floor stands leftOnW above its usual level, and the 3 h before.
+  const ref3h = pools.map((p) => slotMedian(g.floor_3h, g.days, 0, p));
+  const mark = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const v = g.floor_3h[i]!;
+    if (!(v > ref3h[slotOf(i % 1440)]! + method.leftOnW)) continue;
+    mark[Math.max(0, i - 180)]! += 1;
+    mark[Math.min(n, i + 61)]! -= 1;
+  }
+  const mask = new Uint8Array(n);
+  const incidents: [number, number][] = [];
+  let run = 0;
+  for (let i = 0; i < n; i++) {
+    run += mark[i]!;
+    mask[i] = run > 0 ? 1 : 0;
+    if (mask[i] && (i === 0 || !mask[i - 1])) incidents.push([i, i + 1]);
+    else if (mask[i]) incidents[incidents.length - 1]![1] = i + 1;
+  }
+
+  const slots = Object.fromEntries(BAND_NAMES.map((b) => [b, new Float64Array(nSlots)])) as Record<BandName, Float64Array>;
+  for (let s = 0; s < nSlots; s++) {
+    const p = pools[s]!;
+    // 2–3. Floors: the usual level, and the robust daily extreme with its margin.
+    for (const f of FLOOR_NAMES) {
+      const fm = method.floors[f];
+      const ref = slotMedian(g[f], g.days, 0, p, mask);
+      const maxima = slotDailyMaxima(g[f], g.days, p, mask);
+      let upper = (1 + fm.rel) * quantile(maxima, fm.q) + fm.add;
+      if (f === 'floor_15m' && upper > ref + method.seeW) upper = NOT_USED_W;
+      if (Number.isNaN(ref) || Number.isNaN(upper)) throw new RangeError(`no ${f} values at ${hhmm(s * method.slotMinutes)}: the history is too short or has no whole ${f === 'floor_15m' ? '15 minutes' : f === 'floor_1h' ? 'hour' : '3 hours'} there`);
+      slots[`${f}.ref`][s] = ref;
+      slots[`${f}.upper`][s] = Math.max(upper, ref);
+    }
+    // 4. The 24-h mean against the house's current level.
+    const recentFrom = Math.max(0, g.days - method.low.recentDays);
+    const ref24 = slotMedian(g.mean_24h, g.days, recentFrom, p);
+    if (Number.isNaN(ref24)) throw new RangeError(`no whole day of readings in the last ${method.low.recentDays} days of the history, so the 24-h mean has no usual level`);
+    slots['mean_24h.ref'][s] = ref24;
+    slots['mean_24h.lower'][s] = method.low.rel * ref24;
+  }
+  // 5. The 2018 envelope: the min and max trailing-hour energy of each hour, every training day.
+  for (let h = 0; h < 24; h++) {
+    const xs: number[] = [];
+    for (let d = 0; d < g.days; d++) for (let k = h * 60; k < h * 60 + 60; k++) xs.push(g.kwh[d * 1440 + k]!);
+    const f = finite(xs);
+    if (f.length === 0) throw new RangeError(`no readings in hour ${h} of the day`);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const x of f) {
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    for (let s = slotOf(h * 60); s < slotOf(h * 60 + 60); s++) {
+      slots['kwh.lower'][s] = lo;
+      slots['kwh.upper'][s] = hi;
+    }
+  }
+  return { slots, incidents, method };
+}
+
+export function hhmm(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}
