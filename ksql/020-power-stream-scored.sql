@@ -1,9 +1,13 @@
--- Every reading with its score. KWH is the trailing-hour energy in Wh (watt-hours per hour), named
--- kwh for the 2018 statements. FN is the score: the day-aware form ANOMOLY_POWER(day, hour, kwh) when
--- the reading carries its day, else the original's ANOMOLY_POWER(hour, kwh), which is also kept
--- as FN_HOUR.
--- The anomaly thresholds live here and only here: KIND is 'high' above 1.0 (more than ever seen at
--- that hour and day), 'low' below 0.0 (less: on holiday, or the fridge died), NULL otherwise.
+-- Every reading with its score. FN is the score of the stream-smarts/bands@2 model
+-- (contracts/MODEL-FORMAT.md): ANOMOLY_POWER(minute, floor_15m, floor_1h, floor_3h, mean_24h) —
+-- above 1.0 a load has stayed on longer or higher than this house ever does at that time of day,
+-- below 0.0 the last day used far less than usual. Records from a collector older than raw_power
+-- version 2 carry no MINUTE: those are scored the 2018 way, ANOMOLY_POWER(day, hour, kwh), against
+-- the model's trailing-hour envelope. FN_HOUR keeps the original ANOMOLY_POWER(hour, kwh) beside it.
+-- MODEL is the contentHash of the model that scored the record (ANOMOLY_POWER_MODEL()), so a
+-- hot-swapped model shows in the stream.
+-- The anomaly thresholds live here and only here: KIND is 'high' above 1.0, 'low' below 0.0, NULL
+-- otherwise (also while the collector's windows fill after a start: FN is then NULL).
 --
 -- Changed from 2018: `PARTITION BY ROWTIME` is gone. Since ksqlDB 0.10, ROWTIME is a pseudo column
 -- and partitioning by it yields a key column named ROWTIME that clashes with it
@@ -18,12 +22,21 @@ CREATE STREAM IF NOT EXISTS power_stream_scored WITH (
     meter_id,
     day,
     hour,
+    minute,
     kwh,
-    COALESCE(ANOMOLY_POWER(day, hour, kwh), ANOMOLY_POWER(hour, kwh)) AS fn,
+    floor_15m,
+    floor_1h,
+    floor_3h,
+    mean_24h,
+    CASE WHEN minute IS NULL THEN ANOMOLY_POWER(day, hour, kwh)
+         ELSE ANOMOLY_POWER(minute, floor_15m, floor_1h, floor_3h, mean_24h) END AS fn,
     ANOMOLY_POWER(hour, kwh) AS fn_hour,
+    ANOMOLY_POWER_MODEL() AS model,
     CASE
-        WHEN COALESCE(ANOMOLY_POWER(day, hour, kwh), ANOMOLY_POWER(hour, kwh)) > 1.0 THEN 'high'
-        WHEN COALESCE(ANOMOLY_POWER(day, hour, kwh), ANOMOLY_POWER(hour, kwh)) < 0.0 THEN 'low'
+        WHEN (CASE WHEN minute IS NULL THEN ANOMOLY_POWER(day, hour, kwh)
+                   ELSE ANOMOLY_POWER(minute, floor_15m, floor_1h, floor_3h, mean_24h) END) > 1.0 THEN 'high'
+        WHEN (CASE WHEN minute IS NULL THEN ANOMOLY_POWER(day, hour, kwh)
+                   ELSE ANOMOLY_POWER(minute, floor_15m, floor_1h, floor_3h, mean_24h) END) < 0.0 THEN 'low'
         ELSE CAST(NULL AS STRING)
     END AS kind
 FROM raw_power_stream

@@ -259,8 +259,22 @@ function typeOf(expr: string, cols: Column[], functions: string[]): string {
   if (ref) return SYSTEM_COLUMNS.includes(ref) ? 'BIGINT' : (cols.find((c) => c.name === ref)?.type ?? '?');
   const cast = /^CAST\s*\([\s\S]*\s+AS\s+(\w+)\s*\)$/i.exec(e);
   if (cast) return cast[1]!.toUpperCase().replace('VARCHAR', 'STRING');
-  const caseThen = /^CASE\b[\s\S]*?\bTHEN\s+('[^']*'|[^\s]+)/i.exec(e);
-  if (caseThen) return typeOf(caseThen[1]!, cols, functions);
+  // A CASE has the type of its results (ksqldb-execution's ExpressionTypeManager.visitSearchedCaseExpression):
+  // the first THEN at the CASE's own level, not one of a CASE nested in a condition.
+  if (/^CASE\b/i.test(e)) {
+    const m = mask(e);
+    let depth = 0;
+    for (let i = 0; i < m.length; i++) {
+      const ch = m[i];
+      if (ch === '(') depth++;
+      else if (ch === ')') depth--;
+      else if (depth === 0 && /^THEN\s/i.test(m.slice(i, i + 5)) && /\s/.test(m[i - 1] ?? ' ')) {
+        const rest = e.slice(i + 4).trimStart();
+        const r = /^('[^']*'|CAST\s*\([^)]*\)|\w+\s*\([^)]*\)|[^\s]+)/i.exec(rest);
+        return r ? typeOf(r[1]!, cols, functions) : '?';
+      }
+    }
+  }
   const call = /^(\w+)\s*\(([\s\S]*)\)$/.exec(e);
   if (call) {
     const fn = call[1]!.toUpperCase();
