@@ -85,16 +85,23 @@ export class KafkaSilenceStore implements SilenceStore {
   private readonly kafka: Kafka;
 
   private constructor(
-    private readonly cfg: KafkaConfig,
+    cfg: KafkaConfig,
     private readonly topic: string,
     private readonly log: Logger,
+    quick: boolean,
   ) {
     this.where = `Kafka topic ${topic}`;
-    this.kafka = new Kafka({ ...kafkaClientOptions(cfg), logCreator: kafkajsLogCreator(log) } as ConstructorParameters<typeof Kafka>[0]);
+    this.kafka = new Kafka({
+      ...kafkaClientOptions(cfg),
+      logCreator: kafkajsLogCreator(log),
+      // A command gives up quickly on a broker that is not there; a service keeps trying.
+      ...(quick ? { connectionTimeout: 3_000, retry: { retries: 1 } } : {}),
+    } as ConstructorParameters<typeof Kafka>[0]);
   }
 
-  static async open(o: { kafka: KafkaConfig; topic: string; log: Logger; follow: boolean; groupPrefix?: string }): Promise<KafkaSilenceStore> {
-    const store = new KafkaSilenceStore(o.kafka, o.topic, o.log);
+  /** `quick`: for commands, fail within seconds when Kafka is unreachable. */
+  static async open(o: { kafka: KafkaConfig; topic: string; log: Logger; follow: boolean; groupPrefix?: string; quick?: boolean }): Promise<KafkaSilenceStore> {
+    const store = new KafkaSilenceStore(o.kafka, o.topic, o.log, o.quick ?? false);
     await store.start(o.follow, o.groupPrefix ?? 'stream-smarts-silences');
     return store;
   }
