@@ -41,13 +41,15 @@ async function send(method: 'GET' | 'POST', url: string, body: unknown, headers:
       ...(method === 'POST' ? { body: JSON.stringify(body) } : {}),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
+      // undici's own timers tick coarsely (about a second); the signal is exact.
+      signal: AbortSignal.timeout(timeoutMs),
       ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     });
     const text = await res.body.text();
     return { status: res.statusCode, headers: res.headers, text };
   } catch (e) {
     const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
-    const code = err.code ?? err.cause?.code;
+    const code = err.code ?? err.cause?.code ?? (err.name === 'TimeoutError' ? 'TIMEOUT' : undefined);
     const sent = code === undefined || !NOT_SENT.has(code);
     throw new SinkError(`${method} ${safeUrl(url)} failed: ${code ? `${code} ` : ''}${err.message}`, { retryable: true, ...(sent ? { mayHaveRun: true } : {}) });
   }
