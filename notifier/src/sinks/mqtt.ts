@@ -46,7 +46,8 @@ export class MqttSink implements Sink {
   readonly name = 'mqtt';
   private readonly client: MqttClient;
   private readonly availability: string;
-  private readonly announced = new Set<string>();
+  /** Per meter, the discovery announcement (once; everything after it waits for it, so order holds). */
+  private readonly announced = new Map<string, Promise<void>>();
   private readonly connected: Promise<void>;
   private failure: Error | undefined;
 
@@ -147,15 +148,21 @@ export class MqttSink implements Sink {
     };
   }
 
-  private async announce(meterId: string): Promise<void> {
-    if (this.announced.has(meterId)) return;
-    this.announced.add(meterId);
-    for (const [topic, payload] of Object.entries(this.discovery(meterId))) {
-      await this.client.publishAsync(topic, JSON.stringify(payload), { retain: true, qos: 1 });
+  private announce(meterId: string): Promise<void> {
+    let p = this.announced.get(meterId);
+    if (!p) {
+      p = (async () => {
+        for (const [topic, payload] of Object.entries(this.discovery(meterId))) {
+          await this.client.publishAsync(topic, JSON.stringify(payload), { retain: true, qos: 1 });
+        }
+        // Until an episode says otherwise, there is no problem (retained, so a dashboard opened later agrees).
+        await this.client.publishAsync(this.topics(meterId).episode, 'OFF', { retain: true, qos: 1 });
+      })();
+      // A failed announcement is tried again with the next message.
+      p.catch(() => this.announced.delete(meterId));
+      this.announced.set(meterId, p);
     }
-    const t = this.topics(meterId);
-    // Until an episode says otherwise, there is no problem (retained, so a dashboard opened later agrees).
-    await this.client.publishAsync(t.episode, 'OFF', { retain: true, qos: 1 });
+    return p;
   }
 
   /** A reading updates the power and score sensors (retained: the dashboard shows the latest). */
