@@ -52,13 +52,6 @@ export interface Delivered {
   held?: boolean;
 }
 
-/**
- * How far behind the saved offset a message still counts as a replay of work already done. Offsets
- * are committed after each batch's state is saved, so a crash loses at most the commits of one batch
- * (kafkajs fetches at most maxBytesPerPartition, 1 MiB, at a time: well under a million messages).
- */
-const REPLAY_WINDOW = 1_000_000n;
-
 /** The clock of `observe`/`advance` (run: one stream, no partitions). */
 const RUN_CLOCK = 'run';
 
@@ -136,6 +129,9 @@ export class Pipeline {
       const r = await this.handleNow(msg);
       if (r === 'already-processed') return r;
       this.state.offsets[`${msg.topic}:${msg.partition}`] = msg.offset;
+      this.state.batchFrom[`${msg.topic}:${msg.partition}`] = msg.offset;
+      // One message at a time gives no view of the partition's end: wall time may move its clock.
+      this.caughtUp.add(`${msg.topic}:${msg.partition}`);
       this.save(this.deliveredCount !== delivered || this.episodeCount() !== before);
       return r;
     });
@@ -150,10 +146,16 @@ export class Pipeline {
     return this.serial(async () => {
       const result: BatchResult = { processed: 0, skipped: 0, alreadyProcessed: 0 };
       let alerted = false;
+      const started = new Set<string>();
       for (const msg of msgs) {
         const r = await this.handleNow(msg);
         if (r === 'processed' || r === 'skipped') {
-          this.state.offsets[`${msg.topic}:${msg.partition}`] = msg.offset;
+          const pos = `${msg.topic}:${msg.partition}`;
+          if (!started.has(pos)) {
+            started.add(pos);
+            this.state.batchFrom[pos] = msg.offset;
+          }
+          this.state.offsets[pos] = msg.offset;
           result[r === 'processed' ? 'processed' : 'skipped']++;
         } else result.alreadyProcessed++;
         alerted ||= r === 'processed';
@@ -227,17 +229,15 @@ export class Pipeline {
     const where = { topic: msg.topic, partition: msg.partition, offset: msg.offset };
     const pos = `${msg.topic}:${msg.partition}`;
     const done = this.state.offsets[pos];
-    if (done !== undefined) {
-      // A message just behind the saved offset had its effect before a crash lost its commit. Far
-      // behind means the topic was recreated or the group's offsets were reset on purpose.
-      const behind = BigInt(done) - BigInt(msg.offset);
-      if (behind >= 0n && behind < REPLAY_WINDOW) {
+    if (done !== undefined && BigInt(msg.offset) <= BigInt(done)) {
+      // Within the last saved batch: it had its effect before a crash lost the batch's commit.
+      // Below it: the topic was recreated or the group's offsets were reset on purpose.
+      const from = BigInt(this.state.batchFrom[pos] ?? done);
+      if (BigInt(msg.offset) >= from) {
         this.opts.log.debug(where, 'message already processed before a restart (its commit was lost); passing over it');
         return 'already-processed';
       }
-      if (behind >= REPLAY_WINDOW) {
-        this.opts.log.warn({ ...where, stateOffset: done }, 'offset is far behind the one in the state file (topic recreated, or group offsets reset?); processing it');
-      }
+      this.opts.log.warn({ ...where, stateOffset: done }, 'offset is behind the last batch in the state file (topic recreated, or group offsets reset?); processing it');
     }
     const parsed = parseAnomalyEvent(msg.value);
     if (!parsed.ok) {

@@ -13,6 +13,12 @@ export const NotifierStateSchema = z.object({
   version: z.literal(2),
   clocks: z.record(z.string(), EpisodeStateSchema),
   offsets: z.record(z.string(), z.string()),
+  /**
+   * Per topic-partition, the first offset of the last batch saved. A lost commit makes Kafka hand
+   * over that batch again, so offsets from here to `offsets` are replays; one below it was never
+   * part of a saved batch (the topic was recreated, or the group's offsets reset on purpose).
+   */
+  batchFrom: z.record(z.string(), z.string()).default({}),
 });
 export type NotifierState = z.infer<typeof NotifierStateSchema>;
 
@@ -20,14 +26,14 @@ export type NotifierState = z.infer<typeof NotifierStateSchema>;
 const V1Schema = z.object({ version: z.literal(1), episodes: EpisodeStateSchema, offsets: z.record(z.string(), z.string()) });
 
 export function emptyState(): NotifierState {
-  return { version: 2, clocks: {}, offsets: {} };
+  return { version: 2, clocks: {}, offsets: {}, batchFrom: {} };
 }
 
 function upgrade(v1: z.infer<typeof V1Schema>): NotifierState {
   // Its one watermark goes to the partition it came from when there was one, as is the norm.
   const positions = Object.keys(v1.offsets);
   const clock = positions.length === 1 ? positions[0]! : '';
-  return { version: 2, clocks: { [clock]: v1.episodes as EpisodeState }, offsets: v1.offsets };
+  return { version: 2, clocks: { [clock]: v1.episodes as EpisodeState }, offsets: v1.offsets, batchFrom: v1.offsets };
 }
 
 /** Reads the state file; a missing file is a fresh start, a corrupt one is set aside (and said so) rather than trusted. */
