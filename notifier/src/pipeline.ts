@@ -229,11 +229,12 @@ export class Pipeline {
     const where = { topic: msg.topic, partition: msg.partition, offset: msg.offset };
     const pos = `${msg.topic}:${msg.partition}`;
     const done = this.state.offsets[pos];
-    if (done !== undefined && BigInt(msg.offset) <= BigInt(done)) {
+    // Offsets as numbers: exact below 2^53, which no partition reaches.
+    if (done !== undefined && Number(msg.offset) <= Number(done)) {
       // Within the last saved batch: it had its effect before a crash lost the batch's commit.
       // Below it: the topic was recreated or the group's offsets were reset on purpose.
-      const from = BigInt(this.state.batchFrom[pos] ?? done);
-      if (BigInt(msg.offset) >= from) {
+      const from = Number(this.state.batchFrom[pos] ?? done);
+      if (Number(msg.offset) >= from) {
         this.opts.log.debug(where, 'message already processed before a restart (its commit was lost); passing over it');
         return 'already-processed';
       }
@@ -305,7 +306,8 @@ export class Pipeline {
 
   private save(durable = true): void {
     if (this.stateFile === undefined) return;
-    for (const [clock, t] of this.trackers) this.state.clocks[clock] = t.snapshot();
+    // Serialised right here, synchronously: the live states need no copy.
+    for (const [clock, t] of this.trackers) this.state.clocks[clock] = t.live() as NotifierState['clocks'][string];
     saveState(this.stateFile, this.state, durable);
   }
 

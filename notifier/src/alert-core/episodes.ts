@@ -81,6 +81,11 @@ export class EpisodeTracker {
     return structuredClone(this.state);
   }
 
+  /** The live state, for a caller that serialises it at once (no copy: saving thousands of episodes per batch stays cheap). */
+  live(): Readonly<EpisodeState> {
+    return this.state;
+  }
+
   episodes(): Episode[] {
     return Object.values(this.state.episodes);
   }
