@@ -165,9 +165,36 @@ export class MqttSink implements Sink {
     return p;
   }
 
-  /** A reading updates the power and score sensors (retained: the dashboard shows the latest). */
+  /** Per meter: when its state was last published, and the newest not yet published. */
+  private readonly lastPublished = new Map<string, number>();
+  private readonly pending = new Map<string, MeterReading>();
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * A reading updates the power and score sensors (retained: the dashboard shows the latest). At
+   * most one update a second per meter: a replay at full speed must not flood the broker; the
+   * newest reading of the second goes out when it ends.
+   */
   reading(r: MeterReading): void {
     if (this.failure && !this.client.connected) return;
+    const now = Date.now();
+    if (now - (this.lastPublished.get(r.meterId) ?? 0) >= 1000) {
+      this.publishReading(r, now);
+      return;
+    }
+    this.pending.set(r.meterId, r);
+    this.flushTimer ??= setTimeout(() => this.flush(), 1000);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    const now = Date.now();
+    for (const r of this.pending.values()) this.publishReading(r, now);
+    this.pending.clear();
+  }
+
+  private publishReading(r: MeterReading, now: number): void {
+    this.lastPublished.set(r.meterId, now);
     const t = this.topics(r.meterId);
     const payload = JSON.stringify({ power: Math.round(r.kwh), score: r.fn === null ? null : Number(r.fn.toFixed(3)), time: new Date(r.ts).toISOString(), ...(r.lower !== undefined ? { lower: r.lower } : {}), ...(r.upper !== undefined ? { upper: r.upper } : {}) });
     void this.announce(r.meterId)
@@ -195,6 +222,9 @@ export class MqttSink implements Sink {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flush();
+    for (const p of this.announced.values()) await p.catch(() => undefined);
     // A clean stop says offline itself (the will is only for a crash).
     if (this.client.connected) await this.client.publishAsync(this.availability, 'offline', { retain: true, qos: 1 }).catch(() => undefined);
     await this.client.endAsync().catch(() => undefined);
