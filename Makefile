@@ -23,6 +23,8 @@ test: setup ## run every test: the Java UDF (Maven), then TypeScript against rea
 	@mkdir -p .cache/test-results .cache/udf
 	@# vitest strips types without checking them; tests, harnesses and benches are type-checked here.
 	npx tsc -p tsconfig.tests.json
+	@# The MQTT tests run against a real Mosquitto (Debian package): found, or installed as root, or a loud stop.
+	testing/mosquitto/ensure.sh
 	mvn -B -f udf-java verify
 	@# Tests that score with the jar use this copy: the deploy tests rebuild udf-java/target meanwhile.
 	cp udf-java/target/stream-smarts-udf.jar .cache/udf/stream-smarts-udf.jar

@@ -7,6 +7,8 @@ import * as deploy from './commands/deploy.js';
 import * as doctor from './commands/doctor.js';
 import * as ksql from './commands/ksql.js';
 import * as notify from './commands/notify.js';
+import * as silence from './commands/silence.js';
+import * as away from './commands/away.js';
 import * as evaluate from './commands/evaluate.js';
 import * as plot from './commands/plot.js';
 import * as run from './commands/run.js';
@@ -14,7 +16,7 @@ import * as simulate from './commands/simulate.js';
 import * as train from './commands/train.js';
 import * as watch from './commands/watch.js';
 
-const COMMANDS = [run, evaluate, train, simulate, plot, collect, build, deploy, ksql, watch, notify, doctor, config];
+const COMMANDS = [run, evaluate, train, simulate, plot, collect, build, deploy, ksql, watch, notify, silence, away, doctor, config];
 
 function version(): string {
   const require = createRequire(import.meta.url);

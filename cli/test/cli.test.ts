@@ -109,6 +109,8 @@ describe('stream-smarts doctor', () => {
       ha = await serve((req, res) => {
         if (req.headers.authorization !== `Bearer ${token}`) return json(res, 401, { message: 'Unauthorized' });
         if (req.method === 'GET' && req.url === '/api/') return json(res, 200, { message: 'API running.' });
+        // GET /api/config: hass.config.as_dict(), "state" the CoreState (homeassistant/components/api/__init__.py).
+        if (req.method === 'GET' && req.url === '/api/config') return json(res, 200, { version: '2024.3.3', state: 'RUNNING' });
         return json(res, 404, { message: 'Not found' });
       });
     });
@@ -131,7 +133,7 @@ describe('stream-smarts doctor', () => {
       expect(byName['Kafka']?.detail).toMatch(/1 broker/);
       expect(byName['Schema Registry']).toMatchObject({ status: 'ok', detail: `${sr.url}: 1 subject(s)` });
       expect(byName['ksqlDB']).toMatchObject({ status: 'ok', detail: `${ksql.url}: ksqlDB 8.4.1 (RUNNING)` });
-      expect(byName['Home Assistant']).toMatchObject({ status: 'ok', detail: `${ha.url}: API running.` });
+      expect(byName['Home Assistant']).toMatchObject({ status: 'ok', detail: `${ha.url}: RUNNING` });
       expect(out.ok).toBe(true);
       expect(r.exitCode).toBe(0);
       expect(r.stdout + r.stderr).not.toContain(token);

@@ -86,6 +86,8 @@ describe('stream-smarts run', () => {
         HOME_ASSISTANT_TOKEN: 'ha-token',
         STREAM_SMARTS_HOME_ASSISTANT_MEDIA_PLAYER: 'media_player.kitchen_speaker',
         STREAM_SMARTS_HOME_ASSISTANT_TTS_SERVICE: 'tts.google_translate_say',
+        // The simulated day is in July: announce it although it is months old.
+        STREAM_SMARTS_HOME_ASSISTANT_ANNOUNCE_MAX_AGE: '100000h',
       });
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).toContain('sinks: pushbullet, home-assistant-voice');
@@ -95,6 +97,36 @@ describe('stream-smarts run', () => {
       expect(pb.accepted[0]!.body).toMatch(/^Unusual power usage of \d+ Wh at 4:00\. Please check!$/);
       expect(ha.calls.length).toBeGreaterThan(0);
       expect(ha.calls[0]).toMatchObject({ domain: 'tts', service: 'google_translate_say' });
+    } finally {
+      await pb.stop();
+      await ha.stop();
+    }
+  });
+
+  it('says which sinks failed and why, and ends non-zero, when alerts cannot be delivered; a stale announcement is not spoken', async () => {
+    const pb = await new PushbulletDouble('the-real-token').start();
+    const ha = await new HomeAssistantDouble('ha-token').start();
+    ha.faults.failRate = 1;
+    try {
+      const r = await cli(['run', '--speed', 'max', '--date', '2026-07-15'], {
+        PUSHBULLET_ACCESS_TOKEN: 'a-wrong-token',
+        STREAM_SMARTS_PUSHBULLET_URL: pb.url,
+        HOME_ASSISTANT_URL: ha.url,
+        HOME_ASSISTANT_TOKEN: 'ha-token',
+        STREAM_SMARTS_HOME_ASSISTANT_NOTIFY_SERVICE: 'mobile_app_pixel_7',
+        STREAM_SMARTS_HOME_ASSISTANT_MEDIA_PLAYER: 'media_player.kitchen_speaker',
+        STREAM_SMARTS_HOME_ASSISTANT_TTS_SERVICE: 'tts.google_translate_say',
+        STREAM_SMARTS_NOTIFIER_RETRY_ATTEMPTS: '2',
+        STREAM_SMARTS_NOTIFIER_RETRY_BASE_DELAY: '1ms',
+      });
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).not.toMatch(/ALERT to/);
+      expect(r.stdout).toMatch(/^04:\d\d +NOT DELIVERED to pushbullet after 1 attempt: Pushbullet answered HTTP 401 \(the access token is wrong/m);
+      expect(r.stdout).toMatch(/^04:\d\d +NOT DELIVERED to home-assistant-notify after 2 attempts: Home Assistant answered HTTP 500/m);
+      expect(r.stdout).toMatch(/^04:\d\d +SUPPRESSED at home-assistant-voice: stale/m);
+      expect(r.stdout).toMatch(/^undelivered: \d+ alerts? never reached pushbullet: /m);
+      expect(r.stderr).toMatch(/stream-smarts run: \d+ alert deliveries failed \(pushbullet, home-assistant-notify\)/);
+      expect(`${r.stdout}${r.stderr}`).not.toContain('a-wrong-token');
     } finally {
       await pb.stop();
       await ha.stop();

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { ConfigError, SETTINGS, type LoadedConfig, type SettingKey, type SettingValue } from '@stream-smarts/contracts';
 import type { EpisodeRules } from './alert-core/types.js';
+import { alertRules } from './alert-core/rules.js';
 import type { Templates } from './alert-core/templates.js';
 import type { RetryPolicy } from './delivery.js';
 import type { QuietHours } from './sinks/quiet-hours.js';
@@ -21,9 +23,13 @@ export interface NotifierConfig {
     url: string;
     token: string;
     caFile?: string;
-    voice?: { mediaPlayer: string; ttsEntity?: string; ttsService?: string; quietHours?: QuietHours };
+    voice?: { mediaPlayer: string; ttsEntity?: string; ttsService?: string; quietHours?: QuietHours; maxAgeMs: number };
     notifyService?: string;
+    /** Away mode from this person, group or zone. */
+    awayEntity?: string;
   };
+  mqtt?: { url: string; username?: string; password?: string; caFile?: string; discoveryPrefix: string; topicPrefix: string };
+  silences: { store: 'kafka' | 'local'; topic: string };
 }
 
 /** The parsed value of a setting (the loader has validated it already), or undefined when unset. */
@@ -55,6 +61,15 @@ export function notifierConfig(loaded: LoadedConfig): NotifierConfig {
   const channelTag = v('pushbullet.channelTag');
   if (deviceIden && channelTag) problems.push(`set one of ${env('pushbullet.deviceIden')} and ${env('pushbullet.channelTag')}, not both: a push has one target`);
   if (!config.pushbullet && (deviceIden || channelTag)) problems.push(`a Pushbullet target is set but no token: set ${env('pushbullet.token')}`);
+  const awayEntity = v('homeAssistant.awayEntity');
+  if (awayEntity && !config.homeAssistant) problems.push(`${env('homeAssistant.awayEntity')} is set but Home Assistant is not: set ${env('homeAssistant.url')} and ${env('homeAssistant.token')}`);
+  const mqttUrl = v('mqtt.url');
+  const mqttUser = v('mqtt.username');
+  const mqttPassword = v('mqtt.password');
+  const mqttCa = v('mqtt.caFile');
+  if (!mqttUrl && (mqttUser || mqttPassword || mqttCa)) problems.push(`MQTT settings are set but no broker: set ${env('mqtt.url')} (e.g. mqtt://homeassistant.local:1883)`);
+  if (mqttPassword && !mqttUser) problems.push(`${env('mqtt.password')} is set without ${env('mqtt.username')}`);
+  if (mqttCa && !existsSync(mqttCa)) problems.push(`${env('mqtt.caFile')} = ${JSON.stringify(mqttCa)}: no such file`);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const quietHours = v('homeAssistant.quietHours');
@@ -65,15 +80,27 @@ export function notifierConfig(loaded: LoadedConfig): NotifierConfig {
     sessionTimeoutMs: v('notifier.sessionTimeout')!,
     stateDir: v('notifier.stateDir')!,
     timezone: config.timezone,
-    rules: {
-      fireAfter: v('notifier.fireAfter')!,
-      fireWindowMs: v('notifier.fireWindow')!,
-      repeatIntervalMs: v('notifier.repeatInterval')!,
-      resolveAfterMs: v('notifier.resolveAfter')!,
-      notifyResolved: v('notifier.notifyResolved')!,
-    },
+    rules: alertRules(loaded),
     templates: { high: v('notifier.messageHigh')!, low: v('notifier.messageLow')!, resolved: v('notifier.messageResolved')! },
-    retry: { attempts: v('notifier.retryAttempts')!, baseDelayMs: v('notifier.retryBaseDelay')!, maxDelayMs: v('notifier.retryMaxDelay')! },
+    retry: {
+      attempts: v('notifier.retryAttempts')!,
+      baseDelayMs: v('notifier.retryBaseDelay')!,
+      maxDelayMs: v('notifier.retryMaxDelay')!,
+      startupWaitMs: v('homeAssistant.startupWait')!,
+    },
+    silences: { store: v('notifier.silenceStore')!, topic: v('notifier.silenceTopic')! },
+    ...(mqttUrl
+      ? {
+          mqtt: {
+            url: mqttUrl,
+            discoveryPrefix: v('mqtt.discoveryPrefix')!,
+            topicPrefix: v('mqtt.topicPrefix')!,
+            ...(mqttUser ? { username: mqttUser } : {}),
+            ...(mqttPassword ? { password: mqttPassword } : {}),
+            ...(mqttCa ? { caFile: mqttCa } : {}),
+          },
+        }
+      : {}),
     console: v('notifier.console'),
     ...(config.pushbullet
       ? {
@@ -96,10 +123,12 @@ export function notifierConfig(loaded: LoadedConfig): NotifierConfig {
                     ...(ttsEntity ? { ttsEntity } : {}),
                     ...(ttsService ? { ttsService } : {}),
                     ...(quietHours ? { quietHours } : {}),
+                    maxAgeMs: v('homeAssistant.announceMaxAge')!,
                   },
                 }
               : {}),
             ...(notifyService ? { notifyService } : {}),
+            ...(awayEntity ? { awayEntity } : {}),
           },
         }
       : {}),

@@ -10,11 +10,18 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Cap of one backoff wait, and the longest rate-limit wait honoured before giving up. */
   maxDelayMs: number;
+  /** How long a sink that says its far end is still starting (Home Assistant) is retried, attempts aside. */
+  startupWaitMs?: number;
 }
 
 export interface SinkReport {
   sink: string;
-  outcome: 'accepted' | 'suppressed' | 'already-delivered' | 'dead-lettered';
+  /**
+   * accepted / suppressed (the sink chose not to: quiet hours, stale) / already-delivered (the
+   * ledger says so, after a restart) / unconfirmed (sent, no answer, not resent: may have run) /
+   * dead-lettered (given up) / silenced (a silence matched) / held (away mode).
+   */
+  outcome: 'accepted' | 'suppressed' | 'already-delivered' | 'unconfirmed' | 'dead-lettered' | 'silenced' | 'held';
   attempts: number;
   detail: string;
 }
@@ -58,31 +65,53 @@ export class Delivery {
     }
     let lastError = '';
     let made = 0;
+    let startingSince: number | undefined;
     for (let attempt = 1; attempt <= this.policy.attempts; attempt++) {
-      made = attempt;
+      made++;
       try {
         const r = await sink.send(alert, message);
         this.ledger?.add(sink.name, alert.key);
-        this.log.info({ ...ctx, attempt, detail: r.detail }, r.outcome === 'accepted' ? 'alert delivered' : `alert not sent: ${r.detail}`);
-        return { sink: sink.name, outcome: r.outcome, attempts: attempt, detail: r.detail };
+        this.log.info({ ...ctx, attempt: made, detail: r.detail }, r.outcome === 'accepted' ? 'alert delivered' : `alert not sent: ${r.detail}`);
+        return { sink: sink.name, outcome: r.outcome, attempts: made, detail: r.detail };
       } catch (e) {
         const err = e instanceof SinkError ? e : new SinkError(`unexpected error: ${(e as Error).message}`, { retryable: true });
         lastError = err.message;
+        if (err.mayHaveRun && !err.retryable) {
+          // Recorded as done: sending it again could make it happen twice (an announcement).
+          this.ledger?.add(sink.name, alert.key);
+          this.log.warn({ ...ctx, attempt: made }, err.message);
+          return { sink: sink.name, outcome: 'unconfirmed', attempts: made, detail: err.message };
+        }
+        if (err.starting) {
+          startingSince ??= Date.now();
+          const waited = Date.now() - startingSince;
+          if (waited < (this.policy.startupWaitMs ?? 30 * 60_000)) {
+            // Not an attempt used up: the far end is not ready to be asked yet.
+            attempt--;
+            const delay = backoffMs(Math.min(made, 20), this.policy);
+            this.log.warn({ ...ctx, attempt: made, retryInMs: delay, waitedMs: waited }, `${err.message}; retrying`);
+            await this.wait(delay);
+            continue;
+          }
+          lastError = `${err.message}, still after ${Math.round(waited / 60_000)} min (homeAssistant.startupWait)`;
+          this.log.error({ ...ctx, attempt: made }, `${lastError}; giving up`);
+          break;
+        }
         if (!err.retryable) {
-          this.log.error({ ...ctx, attempt, status: err.status }, `${err.message}; not retrying`);
+          this.log.error({ ...ctx, attempt: made, status: err.status }, `${err.message}; not retrying`);
           break;
         }
         if (attempt === this.policy.attempts) {
-          this.log.error({ ...ctx, attempt }, `${err.message}; giving up after ${attempt} attempts`);
+          this.log.error({ ...ctx, attempt: made }, `${err.message}; giving up after ${made} attempts`);
           break;
         }
         if (err.retryAfterMs !== undefined && err.retryAfterMs > this.policy.maxDelayMs) {
           lastError = `${err.message} (asked to wait ${Math.ceil(err.retryAfterMs / 1000)} s, more than retryMaxDelay)`;
-          this.log.error({ ...ctx, attempt, retryAfterMs: err.retryAfterMs }, `${lastError}; giving up`);
+          this.log.error({ ...ctx, attempt: made, retryAfterMs: err.retryAfterMs }, `${lastError}; giving up`);
           break;
         }
         const delay = Math.max(backoffMs(attempt, this.policy), err.retryAfterMs ?? 0);
-        this.log.warn({ ...ctx, attempt, status: err.status, retryInMs: delay }, `${err.message}; retrying`);
+        this.log.warn({ ...ctx, attempt: made, status: err.status, retryInMs: delay }, `${err.message}; retrying`);
         await this.wait(delay);
       }
     }

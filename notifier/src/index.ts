@@ -14,3 +14,7 @@ export * from './pipeline.js';
 export * from './config.js';
 export * from './consumer.js';
 export * from './service.js';
+export * from './away.js';
+export * from './sinks/mqtt.js';
+export * from './silences/model.js';
+export * from './silences/store.js';

@@ -1,14 +1,19 @@
 import type { Consumer } from 'kafkajs';
 import type { LoadedConfig, Logger } from '@stream-smarts/contracts';
+import { HomeAssistantAway, ManualAway, type AwayDetector } from './away.js';
 import { notifierConfig, type NotifierConfig } from './config.js';
 import { startConsumer } from './consumer.js';
-import { Pipeline } from './pipeline.js';
-import { buildSinks, type SinkDeps } from './sinks/build.js';
+import { Pipeline, type Delivered } from './pipeline.js';
+import { KafkaSilenceStore, LocalSilenceStore, type SilenceStore } from './silences/store.js';
+import { buildSinks, homeAssistantClient, type SinkDeps } from './sinks/build.js';
+import { checkRequirements, homeAssistantRequirements, type HomeAssistantClient } from './sinks/home-assistant.js';
+import type { Sink } from './sinks/types.js';
 
 export interface RunningNotifier {
   config: NotifierConfig;
   pipeline: Pipeline;
   consumer: Consumer;
+  silences: SilenceStore;
   /** Leaves the group cleanly (committing nothing unprocessed) and closes the sinks. */
   stop(): Promise<void>;
   /** Settles once stopped: resolves after stop(), rejects if the consumer failed for good. */
@@ -20,12 +25,48 @@ export interface StartOptions extends SinkDeps {
   tickMs?: number;
   sessionTimeoutMs?: number;
   wait?: (ms: number) => Promise<void>;
+  /** 'batch' (default) or 'message' (the per-message save, for the bench's comparison). */
+  consumerMode?: 'batch' | 'message';
+  onDelivered?: (d: Delivered) => void;
+}
+
+/**
+ * Checks, before any alert relies on them, that every Home Assistant entity and action the sinks
+ * use exists and is available; logs each problem by name. Returns the problems (none: []).
+ */
+export async function checkHomeAssistantAtStart(client: HomeAssistantClient | undefined, sinks: Sink[], log: Logger): Promise<string[]> {
+  const reqs = homeAssistantRequirements(sinks);
+  if (!client || reqs.length === 0) return [];
+  try {
+    const problems = (await checkRequirements(client, reqs)).map((p) => p.problem);
+    for (const p of problems) log.error({ homeAssistant: client.url }, `Home Assistant: ${p}`);
+    if (problems.length === 0) log.info({ checked: reqs.map((r) => r.id) }, 'Home Assistant has every entity and action the sinks use');
+    return problems;
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, 'could not check Home Assistant at start; alerts will be retried if it is down');
+    return [(e as Error).message];
+  }
+}
+
+/** The silences store of a configuration; Kafka mode follows the compacted topic. */
+export async function openSilenceStore(loaded: LoadedConfig, cfg: NotifierConfig, log: Logger, follow: boolean): Promise<SilenceStore> {
+  if (cfg.silences.store === 'local') return new LocalSilenceStore(cfg.stateDir);
+  return KafkaSilenceStore.open({ kafka: loaded.config.kafka, topic: cfg.silences.topic, log, follow });
+}
+
+export function awayDetector(cfg: NotifierConfig, client: HomeAssistantClient | undefined, store: SilenceStore, log: Logger, now?: () => number): AwayDetector {
+  if (cfg.homeAssistant?.awayEntity && client) return new HomeAssistantAway(client, cfg.homeAssistant.awayEntity, log, now);
+  return new ManualAway(() => store.book());
 }
 
 /** The notifier service: configuration → sinks → pipeline → Kafka consumer, plus the quiet-period tick. */
 export async function startNotifier(loaded: LoadedConfig, log: Logger, opts: StartOptions = {}): Promise<RunningNotifier> {
   const cfg = notifierConfig(loaded);
-  const sinks = buildSinks(cfg, opts);
+  const client = homeAssistantClient(cfg);
+  const sinks = buildSinks(cfg, opts, client);
+  await checkHomeAssistantAtStart(client, sinks, log);
+  // Kafka mode keeps silences on the compacted topic (read to its end before the first alert).
+  const silences = await KafkaSilenceStore.open({ kafka: loaded.config.kafka, topic: cfg.silences.topic, log, follow: true });
   const pipeline = new Pipeline({
     rules: cfg.rules,
     templates: cfg.templates,
@@ -34,8 +75,11 @@ export async function startNotifier(loaded: LoadedConfig, log: Logger, opts: Sta
     sinks,
     stateDir: cfg.stateDir,
     log,
+    silences: () => silences.book(),
+    away: awayDetector(cfg, client, silences, log, opts.now),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.wait ? { wait: opts.wait } : {}),
+    ...(opts.onDelivered ? { onDelivered: opts.onDelivered } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
   let consumerRef: Consumer | undefined;
@@ -56,6 +100,7 @@ export async function startNotifier(loaded: LoadedConfig, log: Logger, opts: Sta
     fromBeginning: cfg.fromBeginning,
     log,
     sessionTimeoutMs: opts.sessionTimeoutMs ?? cfg.sessionTimeoutMs,
+    mode: opts.consumerMode ?? 'batch',
   });
   timer = setInterval(() => {
     pipeline.tick().catch((e: unknown) => log.error({ err: e }, 'resolving quiet episodes failed'));
@@ -66,8 +111,9 @@ export async function startNotifier(loaded: LoadedConfig, log: Logger, opts: Sta
       clearInterval(timer);
       await consumerRef?.disconnect();
       await pipeline.close();
+      await silences.close();
       finish();
     })());
   }
-  return { config: cfg, pipeline, consumer, stop, done };
+  return { config: cfg, pipeline, consumer, silences, stop, done };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAnomalyEvent } from '@stream-smarts/contracts';
-import { DEFAULT_RULES, DEFAULT_TEMPLATES, EpisodeTracker, render, type Alert } from '@stream-smarts/notifier';
-import { event, MINUTE } from './helpers.js';
+import { DEFAULT_TEMPLATES, EpisodeTracker, render, type Alert } from '@stream-smarts/notifier';
+import { event, MINUTE, FIRE_FIRST } from './helpers.js';
 
 const T0 = Date.UTC(2018, 9, 20, 4, 0, 0);
 
@@ -14,14 +14,14 @@ const minutes = (meter: string, from: number, to: number, over = {}) =>
 
 describe('episodes (alert core)', () => {
   it('turns a 30-minute run of 30 anomalies into one alert with the defaults', () => {
-    const t = new EpisodeTracker(DEFAULT_RULES, () => 0);
+    const t = new EpisodeTracker(FIRE_FIRST, () => 0);
     const alerts = feed(t, minutes('house', 0, 30));
     expect(alerts.map((a) => a.type)).toEqual(['fire']);
     expect(alerts[0]!.key).toBe(`house:high:${T0}#0`);
   });
 
   it('repeats once repeat_interval of event time has passed while the episode goes on, not before', () => {
-    const t = new EpisodeTracker(DEFAULT_RULES, () => 0);
+    const t = new EpisodeTracker(FIRE_FIRST, () => 0);
     const alerts = feed(t, minutes('house', 0, 125));
     expect(alerts.map((a) => [a.type, (a.at - T0) / MINUTE])).toEqual([
       ['fire', 0],
@@ -32,7 +32,7 @@ describe('episodes (alert core)', () => {
   });
 
   it('resolves after the quiet period, with a "back to normal" alert, when a later event moves event time on', () => {
-    const t = new EpisodeTracker(DEFAULT_RULES, () => 0);
+    const t = new EpisodeTracker(FIRE_FIRST, () => 0);
     feed(t, minutes('house', 0, 5));
     // A different kind on the same meter, 30 minutes later: the high episode has been quiet for 26 minutes.
     const alerts = t.observe(event('house', T0 + 30 * MINUTE, { kind: 'low', fn: -0.5, kwh: 50 }));
@@ -40,12 +40,12 @@ describe('episodes (alert core)', () => {
       ['resolve', 'high'],
       ['fire', 'low'],
     ]);
-    expect(alerts[0]!.at).toBe(T0 + 4 * MINUTE + DEFAULT_RULES.resolveAfterMs);
+    expect(alerts[0]!.at).toBe(T0 + 4 * MINUTE + FIRE_FIRST.resolveAfterMs);
   });
 
   it('resolves by the injected clock when the stream goes quiet, but not during a fast replay', () => {
     let wall = 1_000_000;
-    const t = new EpisodeTracker(DEFAULT_RULES, () => wall);
+    const t = new EpisodeTracker(FIRE_FIRST, () => wall);
     feed(t, minutes('house', 0, 3));
     wall += 10 * MINUTE;
     expect(t.tick()).toEqual([]);
@@ -56,7 +56,7 @@ describe('episodes (alert core)', () => {
   });
 
   it('opens a new episode, with a new key, after one has resolved', () => {
-    const t = new EpisodeTracker({ ...DEFAULT_RULES, notifyResolved: false }, () => 0);
+    const t = new EpisodeTracker({ ...FIRE_FIRST, notifyResolved: false }, () => 0);
     const alerts = feed(t, [...minutes('house', 0, 2), ...minutes('house', 40, 41)]);
     expect(alerts.map((a) => [a.type, a.key])).toEqual([
       ['fire', `house:high:${T0}#0`],
@@ -65,7 +65,7 @@ describe('episodes (alert core)', () => {
   });
 
   it('with fireAfter 3 in 10 minutes, a kettle (one anomaly) stays quiet and a heater (three) alerts', () => {
-    const rules = { ...DEFAULT_RULES, fireAfter: 3, fireWindowMs: 10 * MINUTE };
+    const rules = { ...FIRE_FIRST, fireAfter: 3, fireWindowMs: 10 * MINUTE };
     const kettle = new EpisodeTracker(rules, () => 0);
     expect(feed(kettle, [event('house', T0), event('house', T0 + 20 * MINUTE), event('house', T0 + 40 * MINUTE)])).toEqual([]);
     const heater = new EpisodeTracker(rules, () => 0);
@@ -77,7 +77,7 @@ describe('episodes (alert core)', () => {
   });
 
   it('keeps episodes per meter and kind apart', () => {
-    const t = new EpisodeTracker(DEFAULT_RULES, () => 0);
+    const t = new EpisodeTracker(FIRE_FIRST, () => 0);
     const alerts = feed(t, [event('a', T0), event('b', T0 + 1000), event('a', T0 + 2000, { kind: 'low', fn: -1 }), event('a', T0 + 3000)]);
     expect(alerts.map((a) => `${a.meterId}/${a.kind}`)).toEqual(['a/high', 'b/high', 'a/low']);
   });
@@ -85,12 +85,12 @@ describe('episodes (alert core)', () => {
   it('gives the same alerts with the same keys on a replay, and picks up where it left off from a snapshot', () => {
     const events = [...minutes('house', 0, 70), ...minutes('shed', 10, 12), ...minutes('house', 100, 101)].sort((a, b) => a.eventTs - b.eventTs);
     const keys = (as: Alert[]) => as.map((a) => `${a.type}:${a.key}`);
-    const all = keys(feed(new EpisodeTracker(DEFAULT_RULES, () => 0), events));
-    expect(all).toEqual(keys(feed(new EpisodeTracker(DEFAULT_RULES, () => 0), events)));
+    const all = keys(feed(new EpisodeTracker(FIRE_FIRST, () => 0), events));
+    expect(all).toEqual(keys(feed(new EpisodeTracker(FIRE_FIRST, () => 0), events)));
 
-    const first = new EpisodeTracker(DEFAULT_RULES, () => 0);
+    const first = new EpisodeTracker(FIRE_FIRST, () => 0);
     const before = keys(feed(first, events.slice(0, 40)));
-    const restarted = new EpisodeTracker(DEFAULT_RULES, () => 0, JSON.parse(JSON.stringify(first.snapshot())));
+    const restarted = new EpisodeTracker(FIRE_FIRST, () => 0, JSON.parse(JSON.stringify(first.snapshot())));
     const after = keys(feed(restarted, events.slice(40)));
     expect([...before, ...after]).toEqual(all);
   });
@@ -98,12 +98,12 @@ describe('episodes (alert core)', () => {
 
 describe('alert texts', () => {
   it('keep the 2018 words: "Unusual power usage of 1500 Wh at 4:00. Please check!"', () => {
-    const [alert] = new EpisodeTracker(DEFAULT_RULES, () => 0).observe(event('house', T0, { hour: 4, kwh: 1500 }));
+    const [alert] = new EpisodeTracker(FIRE_FIRST, () => 0).observe(event('house', T0, { hour: 4, kwh: 1500 }));
     expect(render(alert!, DEFAULT_TEMPLATES, 'UTC')).toEqual({ title: 'Power alert', body: 'Unusual power usage of 1500 Wh at 4:00. Please check!' });
   });
 
   it('have a low-usage counterpart and a back-to-normal message, and take custom templates', () => {
-    const t = new EpisodeTracker(DEFAULT_RULES, () => 0);
+    const t = new EpisodeTracker(FIRE_FIRST, () => 0);
     const [low] = t.observe(event('house', T0, { hour: 9, kwh: 50, fn: -0.4, kind: 'low' }));
     expect(render(low!, DEFAULT_TEMPLATES, 'UTC').body).toBe('Unusually low power usage of 50 Wh at 9:00. Please check!');
     const [resolve] = t.observe(event('other', T0 + 20 * MINUTE));

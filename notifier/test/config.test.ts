@@ -8,12 +8,22 @@ import { tempDir } from './helpers.js';
 const load = (env: NodeJS.ProcessEnv) => loadConfig({ env, envFile: '/nonexistent/.env' });
 
 describe('notifier settings', () => {
-  it('default to one alert per episode, an hourly reminder, 15 quiet minutes, and the console alone', () => {
+  it("default to run's rules (10 high anomalies in 15 min, 45 low in 60, hourly and daily reminders, 15 quiet minutes), and the console alone", () => {
     const cfg = notifierConfig(load({}));
     expect(cfg.topic).toBe('ANOMOLY_POWER');
     expect(cfg.fromBeginning).toBe(false);
-    expect(cfg.rules).toEqual({ fireAfter: 1, fireWindowMs: 600_000, repeatIntervalMs: 3_600_000, resolveAfterMs: 900_000, notifyResolved: true });
-    expect(cfg.templates.high).toBe('Unusual power usage of {wh} Wh at {time}. Please check!');
+    expect(cfg.rules).toEqual({
+      fireAfter: 10,
+      fireWindowMs: 900_000,
+      lowFireAfter: 45,
+      lowFireWindowMs: 3_600_000,
+      repeatIntervalMs: 3_600_000,
+      lowRepeatIntervalMs: 86_400_000,
+      resolveAfterMs: 900_000,
+      notifyResolved: true,
+    });
+    expect(cfg.templates.high).toBe('Unusual power usage of {wh} Wh at {time}{away}. Please check!');
+    expect(cfg.silences).toEqual({ store: 'kafka', topic: 'stream-smarts-silences' });
     expect(buildSinks(cfg).map((s) => s.name)).toEqual(['console']);
   });
 
@@ -38,7 +48,7 @@ describe('notifier settings', () => {
     expect(cfg.homeAssistant).toEqual({
       url: 'http://homeassistant.local:8123',
       token: 'ha-token-from-a-file-123',
-      voice: { mediaPlayer: 'media_player.kitchen_speaker', ttsService: 'google_translate_say', quietHours: { startMinute: 22 * 60 + 30, endMinute: 6 * 60 + 45 } },
+      voice: { mediaPlayer: 'media_player.kitchen_speaker', ttsService: 'google_translate_say', quietHours: { startMinute: 22 * 60 + 30, endMinute: 6 * 60 + 45 }, maxAgeMs: 600_000 },
       notifyService: 'mobile_app_pixel_7',
     });
     expect(cfg.rules).toMatchObject({ fireAfter: 3, fireWindowMs: 90_000, repeatIntervalMs: 7_200_000 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { HomeAssistantDouble } from './doubles/home-assistant-double.js';
 import { PushbulletDouble } from './doubles/pushbullet-double.js';
-import { event, MINUTE, tempDir, TopicFixture, waitFor } from './helpers.js';
+import { event, MINUTE, SPEAK_OLD_ENV, tempDir, TopicFixture, waitFor } from './helpers.js';
 
 const broker = inject('kafka');
 const MAIN = resolve(fileURLToPath(new URL('.', import.meta.url)), '../dist/main.js');
@@ -56,6 +56,9 @@ describe('the notifier process under SIGKILL', () => {
       STREAM_SMARTS_NOTIFIER_STATE_DIR: join(dir, 'state'),
       STREAM_SMARTS_NOTIFIER_SESSION_TIMEOUT: '6s',
       STREAM_SMARTS_NOTIFIER_RETRY_ATTEMPTS: '15',
+      // Each episode is 3 anomalies: it alerts on the third, as the default rule would on its tenth.
+      STREAM_SMARTS_NOTIFIER_FIRE_AFTER: String(PER_EPISODE),
+      ...SPEAK_OLD_ENV,
       STREAM_SMARTS_NOTIFIER_RETRY_BASE_DELAY: '10ms',
       STREAM_SMARTS_NOTIFIER_RETRY_MAX_DELAY: '100ms',
       // Texts that name the meter, so each delivery can be traced to its episode.

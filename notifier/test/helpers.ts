@@ -3,8 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { anomalyRow, createLogger, type AnomalyEvent, type Logger } from '@stream-smarts/contracts';
+import { DEFAULT_RULES, type EpisodeRules } from '@stream-smarts/notifier';
 
 export const MINUTE = 60_000;
+
+/** The default rules but alerting on the first anomaly: for tests about what happens after an alert, not when it fires. */
+export const FIRE_FIRST: EpisodeRules = { ...DEFAULT_RULES, fireAfter: 1, lowFireAfter: 1 };
+
+/** Settings for the same, as environment variables. */
+export const FIRE_FIRST_ENV = { STREAM_SMARTS_NOTIFIER_FIRE_AFTER: '1', STREAM_SMARTS_NOTIFIER_LOW_FIRE_AFTER: '1' } as const;
+
+/** Announcements of 2018 events are months stale; tests that replay them still want them spoken. */
+export const SPEAK_OLD_ENV = { STREAM_SMARTS_HOME_ASSISTANT_ANNOUNCE_MAX_AGE: '1000000h' } as const;
 
 export function tempDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `notifier-${label}-`));

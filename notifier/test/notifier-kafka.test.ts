@@ -5,7 +5,7 @@ import { loadConfig } from '@stream-smarts/contracts';
 import { startNotifier, type RunningNotifier } from '@stream-smarts/notifier';
 import { HomeAssistantDouble } from './doubles/home-assistant-double.js';
 import { PushbulletDouble } from './doubles/pushbullet-double.js';
-import { capturingLogger, event, MINUTE, tempDir, TopicFixture, waitFor } from './helpers.js';
+import { capturingLogger, event, FIRE_FIRST_ENV, SPEAK_OLD_ENV, MINUTE, tempDir, TopicFixture, waitFor } from './helpers.js';
 
 const broker = inject('kafka');
 const PB_TOKEN = 'o.Pb-kafka-test-secret-9f8e7d6c';
@@ -38,6 +38,9 @@ function settings(topic: string, stateDir: string, pb: PushbulletDouble, ha?: Ho
     STREAM_SMARTS_NOTIFIER_STATE_DIR: stateDir,
     STREAM_SMARTS_NOTIFIER_RETRY_BASE_DELAY: '20ms',
     STREAM_SMARTS_NOTIFIER_SESSION_TIMEOUT: '6s',
+    // This test is about the Kafka side; when the rules fire is the alert core's test.
+    ...FIRE_FIRST_ENV,
+    ...SPEAK_OLD_ENV,
     PUSHBULLET_ACCESS_TOKEN_FILE: tokenFile,
     STREAM_SMARTS_PUSHBULLET_URL: pb.url,
     ...(ha

@@ -53,6 +53,27 @@ describe('stream-smarts notify --test', () => {
     expect([...out, ...lines].join('\n')).not.toMatch(new RegExp(`${PB_TOKEN}|${HA_TOKEN}`));
   });
 
+  it('names a Home Assistant entity that does not exist, although HA would answer the test call with 200', async () => {
+    const ha = await new HomeAssistantDouble(HA_TOKEN).start();
+    stops.push(() => ha.stop());
+    ha.states.delete('media_player.kitchen_speaker');
+    const { ctx, out } = await context(true, {
+      HOME_ASSISTANT_URL: ha.url,
+      HOME_ASSISTANT_TOKEN: HA_TOKEN,
+      STREAM_SMARTS_HOME_ASSISTANT_MEDIA_PLAYER: 'media_player.kitchen_speaker',
+      STREAM_SMARTS_HOME_ASSISTANT_TTS_ENTITY: 'tts.google_translate_en_com',
+    });
+    const { ok } = await notify.testSinks(ctx);
+    expect(ok).toBe(false);
+    const report = JSON.parse(out[0]!) as { results: { sink: string; outcome: string; detail: string }[] };
+    expect(report.results.map((r) => [r.sink, r.outcome])).toEqual([
+      ['home-assistant media_player.kitchen_speaker', 'missing'],
+      ['home-assistant-voice', 'dead-lettered'],
+    ]);
+    expect(report.results[0]!.detail).toMatch(/no entity media_player\.kitchen_speaker/);
+    expect(ha.spoken).toHaveLength(0);
+  });
+
   it('reports a failing sink in --json and says the run failed', async () => {
     const pb = await new PushbulletDouble('the-real-token-is-different').start();
     stops.push(() => pb.stop());

@@ -3,7 +3,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  DEFAULT_RULES,
   DEFAULT_TEMPLATES,
   DeadLetterFile,
   Delivery,
@@ -19,7 +18,7 @@ import {
 } from '@stream-smarts/notifier';
 import { HomeAssistantDouble } from './doubles/home-assistant-double.js';
 import { PushbulletDouble } from './doubles/pushbullet-double.js';
-import { capturingLogger, event, tempDir } from './helpers.js';
+import { capturingLogger, event, tempDir, FIRE_FIRST } from './helpers.js';
 
 const PB_TOKEN = 'o.pushbullet-secret-token-1234';
 const HA_TOKEN = 'ha-long-lived-secret-token-5678';
@@ -43,7 +42,7 @@ async function homeAssistant(tls?: { key: string; cert: string }): Promise<HomeA
 }
 
 function firstAlert(): { alert: Alert; message: ReturnType<typeof render> } {
-  const [alert] = new EpisodeTracker(DEFAULT_RULES, () => 0).observe(event('house', T0, { hour: 4 }));
+  const [alert] = new EpisodeTracker(FIRE_FIRST, () => 0).observe(event('house', T0, { hour: 4 }));
   return { alert: alert!, message: render(alert!, DEFAULT_TEMPLATES, 'UTC') };
 }
 
@@ -144,7 +143,7 @@ describe('Home Assistant sinks', () => {
   it('speaks with tts.speak (TTS entity, media player, message) and the Bearer token', async () => {
     const ha = await homeAssistant();
     const client = new HomeAssistantClient({ url: ha.url, token: HA_TOKEN });
-    const sink = new HomeAssistantVoiceSink(client, { mediaPlayer: 'media_player.kitchen_speaker', ttsEntity: 'tts.google_translate_en_com', timeZone: 'UTC' });
+    const sink = new HomeAssistantVoiceSink(client, { mediaPlayer: 'media_player.kitchen_speaker', ttsEntity: 'tts.google_translate_en_com', timeZone: 'UTC', maxAgeMs: Number.MAX_SAFE_INTEGER });
     const { alert, message } = firstAlert();
     expect((await sink.send(alert, message)).outcome).toBe('accepted');
     expect(ha.calls).toEqual([
@@ -160,7 +159,7 @@ describe('Home Assistant sinks', () => {
   it('speaks with the legacy tts.google_translate_say action when no TTS entity is set', async () => {
     const ha = await homeAssistant();
     const client = new HomeAssistantClient({ url: ha.url, token: HA_TOKEN });
-    const sink = new HomeAssistantVoiceSink(client, { mediaPlayer: 'media_player.kitchen_speaker', ttsService: 'google_translate_say', timeZone: 'UTC' });
+    const sink = new HomeAssistantVoiceSink(client, { mediaPlayer: 'media_player.kitchen_speaker', ttsService: 'google_translate_say', timeZone: 'UTC', maxAgeMs: Number.MAX_SAFE_INTEGER });
     const { alert, message } = firstAlert();
     await sink.send(alert, message);
     expect(ha.calls).toEqual([

@@ -20,7 +20,7 @@ Examples:
     )
     .action(async (_opts, cmd: Command) => {
       const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
-      const results = await runChecks(ctx.config);
+      const results = await runChecks(ctx.config, { loaded: ctx.loaded });
       const ok = healthy(results);
       if (ctx.json) {
         ctx.out(JSON.stringify({ ok, checks: results }, null, 2));

@@ -66,7 +66,12 @@ and scores use the model's time zone. Output: a status line every 15 minutes of 
 every change to or from an anomaly, the alerts, and a summary line; --json prints JSON lines instead
 ({type: reading | alert | summary}). Logs go to stderr.
 
-Exit status: 0 done (or stopped with Ctrl-C); 1 the source failed; 2 bad flags, settings or model.
+Alerts go where the sinks say they went: "ALERT to" names the sinks that accepted an alert, and a
+sink that gave up gets a "NOT DELIVERED" line with its reason. Silences (\`stream-smarts silence\`) and
+away mode (\`stream-smarts away\`, STREAM_SMARTS_AWAY_ENTITY) apply, read from notifier.stateDir.
+
+Exit status: 0 done (or stopped with Ctrl-C); 1 the source failed or an alert could not be delivered;
+2 bad flags, settings or model.
 
 Examples:
   $ stream-smarts run                                      # a simulated day, heater left on at 04:00
@@ -113,7 +118,7 @@ Examples:
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        await runPipeline({
+        const summary = await runPipeline({
           loaded: ctx.loaded,
           log,
           model: opened.model,
@@ -131,6 +136,11 @@ Examples:
           out: ctx.out,
           signal: ac.signal,
         });
+        if (summary.undelivered.length > 0) {
+          const sinks = [...new Set(summary.undelivered.map((u) => u.sink))];
+          process.stderr.write(`stream-smarts run: ${summary.undelivered.length} alert deliveries failed (${sinks.join(', ')}): ${summary.undelivered[0]!.detail}; see \`stream-smarts notify --test\`\n`);
+          process.exitCode = 1;
+        }
       } catch (e) {
         // Sink settings (Pushbullet, Home Assistant) are checked here: main.ts reports them, exit 2.
         if (e instanceof ConfigError) throw e;

@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { Kafka, logLevel } from 'kafkajs';
-import { kafkaClientOptions, type Config } from '@stream-smarts/contracts';
+import { kafkaClientOptions, redactText, type Config, type LoadedConfig } from '@stream-smarts/contracts';
+import { buildSinks, checkRequirements, HomeAssistantClient, homeAssistantClient, homeAssistantRequirements, notifierConfig } from '@stream-smarts/notifier';
 
 export type Status = 'ok' | 'missing' | 'not configured';
 
@@ -26,6 +27,8 @@ const defaultExec: Exec = async (cmd, args) => {
 export interface DoctorDeps {
   exec?: Exec;
   nodeVersion?: string;
+  /** The loaded configuration, so the Home Assistant check knows which entities the sinks use. */
+  loaded?: LoadedConfig;
 }
 
 function basicAuthHeader(auth?: { username: string; password: string }): Record<string, string> {
@@ -181,8 +184,13 @@ export async function checkKsqlDb(config: Config): Promise<CheckResult> {
   }
 }
 
-/** Home Assistant REST API: GET /api/ with a Bearer token answers {"message": "API running."}; 401 without a valid one. */
-export async function checkHomeAssistant(config: Config): Promise<CheckResult> {
+/**
+ * Home Assistant, through the notifier's own client (same HTTP agent, same private CA from
+ * STREAM_SMARTS_HOME_ASSISTANT_CA_FILE): GET /api/config answers (and says whether HA is RUNNING),
+ * then every entity and action the configured sinks use is checked (GET /api/states/<id>,
+ * GET /api/services), each missing or unavailable one named.
+ */
+export async function checkHomeAssistant(config: Config, loaded?: LoadedConfig): Promise<CheckResult> {
   const ha = config.homeAssistant;
   if (!ha) {
     return {
@@ -193,17 +201,31 @@ export async function checkHomeAssistant(config: Config): Promise<CheckResult> {
       fix: 'set HOME_ASSISTANT_URL and HOME_ASSISTANT_TOKEN (a long-lived access token) to enable them',
     };
   }
+  const secrets = loaded?.secrets ?? [ha.token];
+  let cfg;
   try {
-    const r = await getJson(`${ha.url}/api/`, { authorization: `Bearer ${ha.token}` });
-    if (r.status === 200) {
-      return { name: 'Home Assistant', required: true, status: 'ok', detail: `${ha.url}: ${(r.body as { message?: string }).message ?? 'answered'}` };
+    cfg = loaded ? notifierConfig(loaded) : undefined;
+  } catch {
+    cfg = undefined;
+  }
+  const client = (cfg && homeAssistantClient(cfg)) || new HomeAssistantClient({ url: ha.url, token: ha.token, ...(ha.caFile ? { caFile: ha.caFile } : {}) });
+  try {
+    const state = await client.coreState();
+    const sinks = cfg ? buildSinks(cfg, {}, client) : [];
+    const problems = (await checkRequirements(client, homeAssistantRequirements(sinks))).map((p) => p.problem);
+    for (const s of sinks) await s.close?.().catch(() => undefined);
+    if (problems.length > 0) {
+      return { name: 'Home Assistant', required: true, status: 'missing', detail: `${ha.url}: ${problems.join('; ')}`, fix: 'fix the entity or action ids (STREAM_SMARTS_HOME_ASSISTANT_*) or bring the device back online, then `stream-smarts notify --test`' };
     }
-    if (r.status === 401) {
+    return { name: 'Home Assistant', required: true, status: 'ok', detail: `${ha.url}: ${state ?? 'answered'}${state && state !== 'RUNNING' ? ' (still starting)' : ''}` };
+  } catch (e) {
+    const msg = redactText((e as Error).message, secrets);
+    if (/HTTP 401/.test(msg)) {
       return { name: 'Home Assistant', required: true, status: 'missing', detail: `${ha.url}: HTTP 401, token rejected`, fix: 'create a new long-lived access token (Profile → Security) and set HOME_ASSISTANT_TOKEN' };
     }
-    return { name: 'Home Assistant', required: true, status: 'missing', detail: `${ha.url}: unexpected HTTP ${r.status} from /api/`, fix: 'check HOME_ASSISTANT_URL points at Home Assistant (port 8123 by default)' };
-  } catch (e) {
-    return { name: 'Home Assistant', required: true, status: 'missing', detail: `${ha.url}: ${unreachable(e)}`, fix: 'check HOME_ASSISTANT_URL and that Home Assistant is running' };
+    return { name: 'Home Assistant', required: true, status: 'missing', detail: `${ha.url}: ${msg}`, fix: 'check HOME_ASSISTANT_URL (and STREAM_SMARTS_HOME_ASSISTANT_CA_FILE for https) and that Home Assistant is running' };
+  } finally {
+    await client.close();
   }
 }
 
@@ -214,7 +236,7 @@ export async function runChecks(config: Config, deps: DoctorDeps = {}): Promise<
     checkKafka(config),
     checkSchemaRegistry(config),
     checkKsqlDb(config),
-    checkHomeAssistant(config),
+    checkHomeAssistant(config, deps.loaded),
   ]);
   return [checkNode(deps.nodeVersion), ...tools, kafka, sr, ksql, ha];
 }

@@ -1,10 +1,12 @@
 import type { AnomalyEvent, Envelope, Reading } from '@stream-smarts/contracts';
-import type { Alert } from '@stream-smarts/notifier';
+import type { Alert, MeterReading } from '@stream-smarts/notifier';
 import { anomalyEventOf, scoreReading, type ScoredReading } from './score.js';
 
 /** Where anomalies go: the notifier's Pipeline (alert core → delivery → sinks) fits as it is. */
 export interface AlertStage {
   observe(event: AnomalyEvent): Promise<Alert[]>;
+  /** Event time reached `ts` with a normal reading: lets quiet episodes end on time. */
+  advance?(ts: number, reading?: MeterReading): Promise<Alert[]>;
 }
 
 export interface PipelineListener {
@@ -22,8 +24,10 @@ export interface PipelineCounts {
 
 /**
  * readings → score → alert stage: the in-process replacement for raw_power → ksqlDB → ANOMOLY_POWER
- * → notifier. `run`, `evaluate` and the bench all push readings through this one class. Only
- * anomalous readings go on to the alert stage, as only they reach the ANOMOLY_POWER topic.
+ * → notifier. `run`, `evaluate` and the bench all push readings through this one class. Anomalous
+ * readings go on to the alert stage as they reach the ANOMOLY_POWER topic; every other reading
+ * still moves the episodes' clock on, so "back to normal" comes 15 quiet minutes after the last
+ * anomaly and not with the next anomaly, hours later.
  */
 export class ReadingPipeline {
   readonly counts: PipelineCounts = { readings: 0, anomalies: 0, alerts: 0, unscored: 0 };
@@ -39,12 +43,15 @@ export class ReadingPipeline {
     this.counts.readings++;
     if (s.fn === null) this.counts.unscored++;
     this.listener.reading?.(s);
+    let alerts: Alert[];
     if (s.kind !== null) {
       this.counts.anomalies++;
-      const alerts = await this.stage.observe(anomalyEventOf(s));
-      this.counts.alerts += alerts.length;
-      for (const a of alerts) this.listener.alert?.(a, s);
+      alerts = await this.stage.observe(anomalyEventOf(s));
+    } else {
+      alerts = this.stage.advance ? await this.stage.advance(r.ts, { meterId: r.meter_id, ts: r.ts, kwh: r.kwh, fn: s.fn, lower: s.lower, upper: s.upper }) : [];
     }
+    this.counts.alerts += alerts.length;
+    for (const a of alerts) this.listener.alert?.(a, s);
     return s;
   }
 }

@@ -1,6 +1,6 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import type { Logger, LoadedConfig } from '@stream-smarts/contracts';
-import { notifierConfig, render, type Alert } from '@stream-smarts/notifier';
+import { notifierConfig, type Alert, type Delivered } from '@stream-smarts/notifier';
 import { createSource, collectorSettings, SimulatorSource, type PulseSource, type Scenario } from '@stream-smarts/pi-collector';
 import { createAlertStage } from './alert-stage.js';
 import { defaultDay } from './default-day.js';
@@ -66,6 +66,9 @@ export async function runPipeline(o: RunOptions): Promise<RunSummary> {
 
   const consolePrints = !o.json;
   const view = new LiveView({ json: o.json, timezone, everyMin: o.everyMin, out: o.out });
+  const undelivered: RunSummary['undelivered'] = [];
+  let firstAlert: Alert | null = null;
+  let fires = 0;
   const stage = createAlertStage({
     loaded: o.loaded,
     log: pipelineLog(o.log, o.loaded.config.logLevel),
@@ -74,12 +77,18 @@ export async function runPipeline(o: RunOptions): Promise<RunSummary> {
     consoleOut: consolePrints ? { write: (s: string) => o.out(view.consoleLine(s.trimEnd())) } : { write: () => true },
     // A live meter keeps its episodes across restarts; a simulated or replayed day starts afresh.
     ...(o.source === 'gpio' ? { stateDir: cfg.stateDir } : {}),
+    // Silences and away mode apply to every source: `silence add` then `run` honours it.
+    silences: true,
+    preflight: true,
+    // What the console and --json say was delivered is what the sinks reported.
+    onDelivered: (d: Delivered) => {
+      for (const r of d.reports) if (r.outcome === 'dead-lettered') undelivered.push({ sink: r.sink, alert: d.alert.key, detail: r.detail });
+      view.delivered(d);
+    },
   });
   view.consolePrintsAlerts = consolePrints && stage.sinkNames.includes('console');
   if (o.alertsOut) writeFileSync(o.alertsOut, '');
 
-  let firstAlert: Alert | null = null;
-  let fires = 0;
   const pipeline = new ReadingPipeline(o.model, stage.pipeline, {
     reading: (s) => view.reading(s),
     alert: (a) => {
@@ -87,10 +96,10 @@ export async function runPipeline(o: RunOptions): Promise<RunSummary> {
       // The story's first alert: the first that fired once the anomaly had begun.
       if (firstAlert === null && a.type === 'fire' && (truth[0] === undefined || a.at >= truth[0].start)) firstAlert = a;
       if (o.alertsOut) appendFileSync(o.alertsOut, JSON.stringify(a) + '\n');
-      view.alert(a, render(a, cfg.templates, timezone), stage.sinkNames);
     },
   });
   view.header(`stream-smarts run: ${headline}; model ${o.model.file.modelId} (${o.modelDir}); sinks: ${stage.sinkNames.join(', ')}`);
+  for (const p of await stage.preflight) view.problem(`Home Assistant: ${p}`);
 
   const feeder = new SerialFeeder(pipeline);
   try {
@@ -107,6 +116,7 @@ export async function runPipeline(o: RunOptions): Promise<RunSummary> {
     firstAlertAt: first?.at ?? null,
     minutesToFirstAlert: first && story ? Math.round((first.at - story.start) / 60_000) : null,
     wallMs: Date.now() - wall0,
+    undelivered,
   };
   view.summary(summary, story ? { anomalyStart: story.start, label: 'heater on' } : undefined);
   return summary;

@@ -1,4 +1,4 @@
-import type { Alert, Message } from '@stream-smarts/notifier';
+import type { Delivered } from '@stream-smarts/notifier';
 import type { ScoredReading } from './score.js';
 
 export interface RunSummary {
@@ -10,6 +10,8 @@ export interface RunSummary {
   minutesToFirstAlert: number | null;
   firstAlertAt: number | null;
   wallMs: number;
+  /** Each (alert, sink) the sink never accepted (dead-lettered), with why: a run with any ends non-zero. */
+  undelivered: { sink: string; alert: string; detail: string }[];
 }
 
 export interface ViewOptions {
@@ -62,9 +64,40 @@ export class LiveView {
     this.o.out(`${this.time(r.ts).padEnd(6)}${fmt(r.kwh).padStart(7)}  ${`${fmt(s.lower)}–${fmt(s.upper)}`.padStart(12)}  ${score.padStart(6)}${mark}`);
   }
 
-  alert(a: Alert, message: Message, sinks: string[]): void {
-    if (this.o.json) this.o.out(JSON.stringify({ type: 'alert', alert: a, message, sinks }));
-    else if (!this.consolePrintsAlerts) this.o.out(`${this.time(a.at).padEnd(6)}ALERT to ${sinks.join(', ')}: ${message.title}: ${message.body}`);
+  /**
+   * One alert as the sinks reported it: "ALERT to" names only the sinks that accepted it; the
+   * others get a line of their own saying what happened (failed and why, silenced, held, quiet hours).
+   */
+  delivered(d: Delivered): void {
+    const { alert: a, message, reports } = d;
+    const accepted = reports.filter((r) => r.outcome === 'accepted' || r.outcome === 'already-delivered').map((r) => r.sink);
+    if (this.o.json) {
+      this.o.out(JSON.stringify({ type: 'alert', alert: a, message, sinks: accepted, reports, ...(d.silencedBy ? { silencedBy: d.silencedBy } : {}), ...(d.held ? { held: true } : {}) }));
+      return;
+    }
+    const t = this.time(a.at).padEnd(6);
+    if (d.silencedBy) {
+      this.o.out(`${t}SILENCED (${d.silencedBy.id.slice(0, 8)} "${d.silencedBy.comment}"), not delivered: ${message.title}: ${message.body}`);
+      return;
+    }
+    if (d.held) {
+      this.o.out(`${t}HELD (${reports[0]?.detail ?? 'nobody is home'}), not delivered: ${message.title}: ${message.body}`);
+      return;
+    }
+    const others = reports.filter((r) => r.outcome !== 'accepted' && r.outcome !== 'already-delivered');
+    // The console sink has printed the alert itself; say where else it went.
+    const shown = this.consolePrintsAlerts ? accepted.filter((s) => s !== 'console') : accepted;
+    if (shown.length > 0) this.o.out(`${t}ALERT to ${shown.join(', ')}: ${message.title}: ${message.body}`);
+    for (const r of others) {
+      const what = r.outcome === 'dead-lettered' ? `NOT DELIVERED to ${r.sink} after ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}` : `${r.outcome.toUpperCase()} at ${r.sink}`;
+      this.o.out(`${t}${what}: ${r.detail}${accepted.length === 0 ? ` (${message.title}: ${message.body})` : ''}`);
+    }
+  }
+
+  /** A problem found before the first reading (a missing Home Assistant entity), in text mode. */
+  problem(text: string): void {
+    if (this.o.json) this.o.out(JSON.stringify({ type: 'problem', problem: text }));
+    else this.o.out(`!!    ${text}`);
   }
 
   /** Prefixes the console sink's lines with the event time, so a fast simulated day reads right. */
@@ -84,5 +117,10 @@ export class LiveView {
           ? `; ${story.label} ${this.time(story.anomalyStart)}, no alert`
           : `; ${story.label} ${this.time(story.anomalyStart)} → first alert ${this.time(s.firstAlertAt)} (${s.minutesToFirstAlert} min)`;
     this.o.out(`summary: ${fmt(s.readings)} readings, ${fmt(s.anomalies)} anomalies, ${s.alerts} alerts (${s.fires} new)${first}; wall time ${(s.wallMs / 1000).toFixed(1)} s`);
+    if (s.undelivered.length > 0) {
+      const bySink = new Map<string, { n: number; detail: string }>();
+      for (const u of s.undelivered) bySink.set(u.sink, { n: (bySink.get(u.sink)?.n ?? 0) + 1, detail: u.detail });
+      for (const [sink, { n, detail }] of bySink) this.o.out(`undelivered: ${n} alert${n === 1 ? '' : 's'} never reached ${sink}: ${detail}`);
+    }
   }
 }

@@ -432,17 +432,43 @@ export const SETTINGS = {
   'notifier.fireAfter': spec({
     key: 'notifier.fireAfter',
     env: ['STREAM_SMARTS_NOTIFIER_FIRE_AFTER'],
-    default: '1',
-    describe: 'Anomalies within fireWindow before an episode alerts (a kettle is not a heater)',
+    // The alert rules' numbers live here, once: `run`, `evaluate` and the Kafka notifier all read
+    // them (notifier/src/alert-core/rules.ts). 10 in 15 minutes is ksql/040's SUSTAINED_ANOMALIES rule.
+    default: '10',
+    describe: 'High-usage anomalies within fireWindow before an episode alerts (a kettle is not a heater)',
     expect: 'a whole number of 1 or more',
     schema: wholeNumber(1, Number.MAX_SAFE_INTEGER),
   }),
   'notifier.fireWindow': spec({
     key: 'notifier.fireWindow',
     env: ['STREAM_SMARTS_NOTIFIER_FIRE_WINDOW'],
-    default: '10m',
+    default: '15m',
     describe: 'Window in which fireAfter anomalies must fall',
     expect: 'a duration such as 90s, 10m or 1h',
+    schema: duration,
+  }),
+  'notifier.lowFireAfter': spec({
+    key: 'notifier.lowFireAfter',
+    env: ['STREAM_SMARTS_NOTIFIER_LOW_FIRE_AFTER'],
+    default: '45',
+    describe: 'Low-usage anomalies within lowFireWindow before a low episode alerts (a quiet evening is not a holiday)',
+    expect: 'a whole number of 1 or more',
+    schema: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+  }),
+  'notifier.lowFireWindow': spec({
+    key: 'notifier.lowFireWindow',
+    env: ['STREAM_SMARTS_NOTIFIER_LOW_FIRE_WINDOW'],
+    default: '60m',
+    describe: 'Window in which lowFireAfter anomalies must fall',
+    expect: 'a duration such as 30m or 1h',
+    schema: duration,
+  }),
+  'notifier.lowRepeatInterval': spec({
+    key: 'notifier.lowRepeatInterval',
+    env: ['STREAM_SMARTS_NOTIFIER_LOW_REPEAT_INTERVAL'],
+    default: '24h',
+    describe: 'Least time between reminders while a low-usage episode (away, fridge dead) continues',
+    expect: 'a duration such as 12h or 24h',
     schema: duration,
   }),
   'notifier.repeatInterval': spec({
@@ -503,8 +529,8 @@ export const SETTINGS = {
   'notifier.messageHigh': spec({
     key: 'notifier.messageHigh',
     env: ['STREAM_SMARTS_NOTIFIER_MESSAGE_HIGH'],
-    default: 'Unusual power usage of {wh} Wh at {time}. Please check!',
-    describe: 'Alert text for high usage; placeholders {wh} {kwh} {time} {hour} {meter} {kind} {fn} {count} {since}',
+    default: 'Unusual power usage of {wh} Wh at {time}{away}. Please check!',
+    describe: 'Alert text for high usage; placeholders {wh} {kwh} {time} {hour} {meter} {kind} {fn} {count} {since} {away} (" while nobody is home" in away mode)',
     expect: 'a non-empty template',
     schema: nonEmpty,
   }),
@@ -523,6 +549,100 @@ export const SETTINGS = {
     describe: 'Text of the "back to normal" message (same placeholders)',
     expect: 'a non-empty template',
     schema: nonEmpty,
+  }),
+  'notifier.silenceStore': spec({
+    key: 'notifier.silenceStore',
+    env: ['STREAM_SMARTS_SILENCE_STORE'],
+    default: 'kafka',
+    describe: 'Where `silence` and `away` keep their records: the compacted Kafka topic every notifier reads, or a file in notifier.stateDir (for `run` without Kafka)',
+    expect: 'kafka or local',
+    schema: z.string().trim().toLowerCase().pipe(z.enum(['kafka', 'local'])),
+  }),
+  'notifier.silenceTopic': spec({
+    key: 'notifier.silenceTopic',
+    env: ['STREAM_SMARTS_SILENCE_TOPIC'],
+    default: 'stream-smarts-silences',
+    describe: 'Compacted topic of silences and away mode (created when missing)',
+    expect: 'a Kafka topic name',
+    schema: nonEmpty,
+  }),
+  'homeAssistant.announceMaxAge': spec({
+    key: 'homeAssistant.announceMaxAge',
+    env: ['STREAM_SMARTS_HOME_ASSISTANT_ANNOUNCE_MAX_AGE'],
+    default: '10m',
+    describe: 'Announcements older than this (event time to now) are not spoken; the push still goes',
+    expect: 'a duration such as 10m',
+    schema: duration,
+  }),
+  'homeAssistant.startupWait': spec({
+    key: 'homeAssistant.startupWait',
+    env: ['STREAM_SMARTS_HOME_ASSISTANT_STARTUP_WAIT'],
+    default: '30m',
+    describe: 'How long to keep retrying while Home Assistant reports it is still starting',
+    expect: 'a duration such as 10m or 1h',
+    schema: duration,
+  }),
+  'homeAssistant.awayEntity': spec({
+    key: 'homeAssistant.awayEntity',
+    env: ['STREAM_SMARTS_AWAY_ENTITY'],
+    describe: 'Away mode from Home Assistant: a person, group or zone whose state says whether anybody is home',
+    expect: 'a person, group or zone entity id such as group.family or zone.home',
+    schema: z.string().trim().regex(/^(person|group|zone)\.[a-z0-9_]+$/),
+  }),
+  'mqtt.url': spec({
+    key: 'mqtt.url',
+    env: ['STREAM_SMARTS_MQTT_URL'],
+    describe: 'MQTT broker for Home Assistant dashboards (MQTT discovery); enables the mqtt sink',
+    expect: 'an mqtt:// or mqtts:// URL, e.g. mqtt://homeassistant.local:1883',
+    schema: z
+      .string()
+      .trim()
+      .refine((s) => {
+        try {
+          const u = new URL(s);
+          return (u.protocol === 'mqtt:' || u.protocol === 'mqtts:') && u.hostname !== '';
+        } catch {
+          return false;
+        }
+      }),
+  }),
+  'mqtt.username': spec({
+    key: 'mqtt.username',
+    env: ['STREAM_SMARTS_MQTT_USERNAME'],
+    describe: 'MQTT user name',
+    expect: 'a non-empty string',
+    schema: nonEmpty,
+  }),
+  'mqtt.password': spec({
+    key: 'mqtt.password',
+    env: ['STREAM_SMARTS_MQTT_PASSWORD'],
+    secret: true,
+    describe: 'MQTT password',
+    expect: 'a non-empty string',
+    schema: nonEmpty,
+  }),
+  'mqtt.caFile': spec({
+    key: 'mqtt.caFile',
+    env: ['STREAM_SMARTS_MQTT_CA_FILE'],
+    describe: 'PEM file of a custom CA for an mqtts:// broker',
+    expect: 'a path to a readable PEM file',
+    schema: nonEmpty,
+  }),
+  'mqtt.discoveryPrefix': spec({
+    key: 'mqtt.discoveryPrefix',
+    env: ['STREAM_SMARTS_MQTT_DISCOVERY_PREFIX'],
+    default: 'homeassistant',
+    describe: "Home Assistant's MQTT discovery prefix",
+    expect: 'an MQTT topic level such as homeassistant',
+    schema: z.string().trim().regex(/^[^#+/\s]+$/),
+  }),
+  'mqtt.topicPrefix': spec({
+    key: 'mqtt.topicPrefix',
+    env: ['STREAM_SMARTS_MQTT_TOPIC_PREFIX'],
+    default: 'stream-smarts',
+    describe: 'Prefix of the state and availability topics stream-smarts publishes',
+    expect: 'an MQTT topic without wildcards, e.g. stream-smarts',
+    schema: z.string().trim().regex(/^[^#+\s]+$/),
   }),
   // --- pi-collector (stream-smarts collect, node pi-collector/dist/main.js) ---
   'collector.meterId': spec({

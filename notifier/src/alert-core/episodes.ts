@@ -7,10 +7,12 @@ import type { Alert, EpisodeRules } from './types.js';
  *
  * Event time (the anomaly's EVENT_TS) drives everything, so replaying a topic gives the same
  * alerts with the same keys. The watermark is the latest event time seen; an episode whose last
- * anomaly is more than `resolveAfterMs` behind it is over. When the stream goes quiet no event
- * moves the watermark, so `tick(wallNow)` extrapolates it by the wall time that has passed since
- * it last moved: a live system resolves episodes on time, and a fast replay (little wall time
- * between events) does not resolve them early.
+ * anomaly is more than `resolveAfterMs` behind it is over. Anything that knows event time has
+ * passed moves the watermark with `advance(ts)`: `run` calls it with every normal reading, so a
+ * heater switched off resolves 15 quiet minutes later, not at the next anomaly hours on. When
+ * nothing moves it (the Kafka notifier sees only anomalies), `tick()` extrapolates it by the wall
+ * time that has passed since it last moved; the notifier ticks only partitions it has caught up
+ * with, so a backlog being replayed fast is never resolved early.
  */
 
 const EventSchema = z.object({
@@ -59,6 +61,11 @@ export class EpisodeTracker {
   private state: EpisodeState;
   /** Wall time when the watermark last moved; not persisted (after a restart, counting starts again). */
   private watermarkWall: number;
+  /**
+   * No episode can end before this event time: the least lastAt + resolveAfter, or a lower bound of
+   * it. Saves scanning every open episode on every message when many meters share a partition.
+   */
+  private nextEnd = -Infinity;
 
   constructor(
     readonly rules: EpisodeRules,
@@ -74,8 +81,17 @@ export class EpisodeTracker {
     return structuredClone(this.state);
   }
 
+  /** The live state, for a caller that serialises it at once (no copy: saving thousands of episodes per batch stays cheap). */
+  live(): Readonly<EpisodeState> {
+    return this.state;
+  }
+
   episodes(): Episode[] {
     return Object.values(this.state.episodes);
+  }
+
+  get watermark(): number | null {
+    return this.state.watermark;
   }
 
   /** Feeds one anomaly; returns the alerts it causes (resolves of other episodes first). */
@@ -103,17 +119,18 @@ export class EpisodeTracker {
         lastEvent: ev,
       };
       this.state.episodes[key] = ep;
+      this.nextEnd = Math.min(this.nextEnd, ev.eventTs + this.rules.resolveAfterMs);
     }
     ep.count += 1;
     if (ev.eventTs >= ep.lastAt) {
       ep.lastAt = ev.eventTs;
       ep.lastEvent = ev;
     }
+    const low = ev.kind === 'low';
     if (!ep.fired) {
       ep.recent.push(ev.eventTs);
-      const low = ev.kind === 'low';
-      const fireAfter = (low ? this.rules.lowFireAfter : undefined) ?? this.rules.fireAfter;
-      const from = ev.eventTs - ((low ? this.rules.lowFireWindowMs : undefined) ?? this.rules.fireWindowMs);
+      const fireAfter = low ? this.rules.lowFireAfter : this.rules.fireAfter;
+      const from = ev.eventTs - (low ? this.rules.lowFireWindowMs : this.rules.fireWindowMs);
       ep.recent = ep.recent.filter((t) => t >= from && t <= ev.eventTs);
       if (ep.recent.length >= fireAfter) {
         ep.fired = true;
@@ -121,11 +138,23 @@ export class EpisodeTracker {
         ep.lastAlertAt = ev.eventTs;
         alerts.push(this.alert(ep, 'fire', ev.eventTs));
       }
-    } else if (ep.lastAlertAt !== null && ev.eventTs - ep.lastAlertAt >= this.rules.repeatIntervalMs) {
+    } else if (ep.lastAlertAt !== null && ev.eventTs - ep.lastAlertAt >= (low ? this.rules.lowRepeatIntervalMs : this.rules.repeatIntervalMs)) {
       ep.lastAlertAt = ev.eventTs;
       alerts.push(this.alert(ep, 'repeat', ev.eventTs));
     }
     return alerts;
+  }
+
+  /**
+   * Event time has reached `eventTs` (a normal reading, or a partition's progress): moves the
+   * watermark (if later) and ends the episodes quiet for longer than the rules allow.
+   */
+  advance(eventTs: number): Alert[] {
+    if (this.state.watermark === null || eventTs > this.state.watermark) {
+      this.state.watermark = eventTs;
+      this.watermarkWall = this.now();
+    }
+    return this.resolveBefore(this.state.watermark);
   }
 
   /** Ends the episodes the quiet period has passed for, by wall time since the watermark last moved. */
@@ -135,21 +164,18 @@ export class EpisodeTracker {
     return this.resolveBefore(this.state.watermark + idle);
   }
 
-  /** Moves the watermark to `eventTs` (if later) and ends episodes quiet for longer than the rules allow. */
-  private advance(eventTs: number): Alert[] {
-    if (this.state.watermark === null || eventTs > this.state.watermark) {
-      this.state.watermark = eventTs;
-      this.watermarkWall = this.now();
-    }
-    return this.resolveBefore(this.state.watermark);
-  }
-
   private resolveBefore(time: number): Alert[] {
+    if (time <= this.nextEnd) return [];
     const out: Alert[] = [];
     // Sorted so the order of resolves, and so of their delivery, is deterministic.
-    for (const [key, ep] of Object.entries(this.state.episodes).sort((a, b) => a[1].lastAt - b[1].lastAt || a[0].localeCompare(b[0]))) {
-      if (time - ep.lastAt > this.rules.resolveAfterMs) out.push(...this.end(key, ep, ep.lastAt + this.rules.resolveAfterMs));
-    }
+    const ending = Object.entries(this.state.episodes)
+      .filter(([, ep]) => time - ep.lastAt > this.rules.resolveAfterMs)
+      .sort((a, b) => a[1].lastAt - b[1].lastAt || a[0].localeCompare(b[0]));
+    for (const [key, ep] of ending) out.push(...this.end(key, ep, ep.lastAt + this.rules.resolveAfterMs));
+    let next = Infinity;
+    for (const ep of Object.values(this.state.episodes)) next = Math.min(next, ep.lastAt + this.rules.resolveAfterMs);
+    // Episodes only ever get later lastAt values, so this stays a lower bound until one is added.
+    this.nextEnd = next;
     return out;
   }
 

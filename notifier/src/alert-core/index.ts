@@ -2,3 +2,4 @@
 export * from './types.js';
 export * from './episodes.js';
 export * from './templates.js';
+export * from './rules.js';

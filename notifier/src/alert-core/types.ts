@@ -1,32 +1,26 @@
 import type { AnomalyEvent, AnomalyKind } from '@stream-smarts/contracts';
 
-/** How anomalies become alerts; see episodes.ts. All times are milliseconds of event time. */
+/** How anomalies become alerts; see episodes.ts and rules.ts. All times are milliseconds of event time. */
 export interface EpisodeRules {
-  /** Anomalies within `fireWindowMs` before an episode alerts; 1 alerts on the first. */
+  /** High-usage anomalies within `fireWindowMs` before an episode alerts; 1 alerts on the first. */
   fireAfter: number;
   fireWindowMs: number;
   /**
-   * The same for `low` episodes, when set. Less power than ever is never urgent (a holiday, a
-   * fridge that died overnight) and a quiet day brushes the envelope's lower edge for hours, so
-   * `run` asks low episodes to last longer than high ones before they alert.
+   * The same for `low` episodes. Less power than ever is never urgent (a holiday, a fridge that
+   * died overnight) and a quiet day brushes the envelope's lower edge for hours, so low episodes
+   * must last longer than high ones before they alert.
    */
-  lowFireAfter?: number;
-  lowFireWindowMs?: number;
-  /** Least event time between two alerts of one continuing episode. */
+  lowFireAfter: number;
+  lowFireWindowMs: number;
+  /** Least event time between two alerts of one continuing high episode. */
   repeatIntervalMs: number;
+  /** The same for low episodes: a week away notifies when it starts, ends, and at most this often between. */
+  lowRepeatIntervalMs: number;
   /** An episode with no anomaly for this long is over. */
   resolveAfterMs: number;
   /** Whether an alerted episode's end sends a "back to normal" message. */
   notifyResolved: boolean;
 }
-
-export const DEFAULT_RULES: EpisodeRules = {
-  fireAfter: 1,
-  fireWindowMs: 10 * 60_000,
-  repeatIntervalMs: 60 * 60_000,
-  resolveAfterMs: 15 * 60_000,
-  notifyResolved: true,
-};
 
 export type AlertType = 'fire' | 'repeat' | 'resolve' | 'test';
 
