@@ -21,40 +21,43 @@ describe('one rule set for run and the notifier', () => {
     const loaded = load();
     expect(runRules(loaded)).toEqual(notifierConfig(loaded).rules);
     expect(runRules(loaded)).toEqual(DEFAULT_RULES);
-    expect(DEFAULT_RULES).toMatchObject({ fireAfter: 10, fireWindowMs: 15 * MIN, lowFireAfter: 45, lowFireWindowMs: 60 * MIN, resolveAfterMs: 15 * MIN });
+    expect(DEFAULT_RULES).toMatchObject({ fireAfter: 3, fireWindowMs: 15 * MIN, lowFireAfter: 5, lowFireWindowMs: 60 * MIN, resolveAfterMs: 15 * MIN, lowResolveAfterMs: 12 * 60 * MIN, lowRepeatIntervalMs: 0 });
     // The numbers live in one place: the settings' defaults.
-    expect(SETTINGS['notifier.fireAfter'].default).toBe('10');
-    expect(SETTINGS['notifier.lowFireAfter'].default).toBe('45');
+    expect(SETTINGS['notifier.fireAfter'].default).toBe('3');
+    expect(SETTINGS['notifier.lowFireAfter'].default).toBe('5');
   });
 
-  it('fire high after 10 anomalies in 15 minutes and low after 45 in 60 — the notifier no longer fires on the first', () => {
-    expect(feed(DEFAULT_RULES, 'high', 12)[0]).toEqual(['fire', 9]);
-    expect(feed(DEFAULT_RULES, 'low', 50)[0]).toEqual(['fire', 44]);
-    expect(feed(DEFAULT_RULES, 'high', 9)).toEqual([]);
+  it('fire high after 3 anomalies in 15 minutes and low after 5 in 60 — the notifier no longer fires on the first', () => {
+    expect(feed(DEFAULT_RULES, 'high', 12)[0]).toEqual(['fire', 2]);
+    expect(feed(DEFAULT_RULES, 'low', 50)[0]).toEqual(['fire', 4]);
+    expect(feed(DEFAULT_RULES, 'high', 2)).toEqual([]);
+    // Spread out: 3 high anomalies 8 minutes apart are not 3 in 15 minutes.
+    expect(feed(DEFAULT_RULES, 'high', 40, (i) => i % 8 === 0)).toEqual([]);
   });
 
-  it('a low episode notifies when it starts, when it ends, and at most once a day between; a high one hourly', () => {
-    // Three days of low usage, then quiet.
+  it('a low episode notifies when it starts and when it ends, nothing between; it ends 12 h after its last anomaly; a high one repeats hourly', () => {
+    // Three days of low usage, then the house is lived in again.
     const low = new EpisodeTracker(DEFAULT_RULES, () => 0);
     const alerts: [string, number][] = [];
     for (let i = 0; i < 3 * 1440; i++) alerts.push(...low.observe(ev(i, 'low')).map((a): [string, number] => [a.type, (a.at - T0) / MIN]));
-    alerts.push(...low.advance(T0 + (3 * 1440 + 30) * MIN).map((a): [string, number] => [a.type, (a.at - T0) / MIN]));
+    alerts.push(...low.advance(T0 + (3 * 1440 + 11 * 60) * MIN).map((a): [string, number] => [a.type, (a.at - T0) / MIN]));
+    expect(alerts).toEqual([['fire', 4]]);
+    alerts.push(...low.advance(T0 + (3 * 1440 + 13 * 60) * MIN).map((a): [string, number] => [a.type, (a.at - T0) / MIN]));
     expect(alerts).toEqual([
-      ['fire', 44],
-      ['repeat', 44 + 1440],
-      ['repeat', 44 + 2880],
-      ['resolve', 3 * 1440 - 1 + 15],
+      ['fire', 4],
+      ['resolve', 3 * 1440 - 1 + 12 * 60],
     ]);
     expect(feed(DEFAULT_RULES, 'high', 130).map(([t]) => t)).toEqual(['fire', 'repeat', 'repeat']);
   });
 
-  it('low anomalies on and off (a fridge cycle) never reach 45 in an hour', () => {
-    expect(feed(DEFAULT_RULES, 'low', 360, (i) => i % 45 < 30)).toEqual([]);
+  it('a repeat interval of 0 sends no reminders', () => {
+    const none = { ...DEFAULT_RULES, repeatIntervalMs: 0 };
+    expect(feed(none, 'high', 300).map(([t]) => t)).toEqual(['fire']);
   });
 
   it('each number is a setting a user can change', () => {
-    const rules = alertRules(load({ STREAM_SMARTS_NOTIFIER_FIRE_AFTER: '3', STREAM_SMARTS_NOTIFIER_LOW_REPEAT_INTERVAL: '12h', STREAM_SMARTS_NOTIFIER_LOW_FIRE_WINDOW: '2h' }));
-    expect(rules).toMatchObject({ fireAfter: 3, fireWindowMs: 15 * MIN, lowFireAfter: 45, lowFireWindowMs: 120 * MIN, lowRepeatIntervalMs: 12 * 60 * MIN });
-    expect(runRules(load({ STREAM_SMARTS_NOTIFIER_FIRE_AFTER: '3' })).fireAfter).toBe(3);
+    const rules = alertRules(load({ STREAM_SMARTS_NOTIFIER_FIRE_AFTER: '7', STREAM_SMARTS_NOTIFIER_LOW_REPEAT_INTERVAL: '12h', STREAM_SMARTS_NOTIFIER_LOW_FIRE_WINDOW: '2h', STREAM_SMARTS_NOTIFIER_LOW_RESOLVE_AFTER: '6h' }));
+    expect(rules).toMatchObject({ fireAfter: 7, fireWindowMs: 15 * MIN, lowFireAfter: 5, lowFireWindowMs: 120 * MIN, lowRepeatIntervalMs: 12 * 60 * MIN, lowResolveAfterMs: 6 * 60 * MIN });
+    expect(runRules(load({ STREAM_SMARTS_NOTIFIER_FIRE_AFTER: '7' })).fireAfter).toBe(7);
   });
 });

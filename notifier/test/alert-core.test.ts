@@ -106,7 +106,9 @@ describe('alert texts', () => {
     const t = new EpisodeTracker(FIRE_FIRST, () => 0);
     const [low] = t.observe(event('house', T0, { hour: 9, kwh: 50, fn: -0.4, kind: 'low' }));
     expect(render(low!, DEFAULT_TEMPLATES, 'UTC').body).toBe('Unusually low power usage of 50 Wh at 9:00. Please check!');
-    const [resolve] = t.observe(event('other', T0 + 20 * MINUTE));
+    // A low episode ends 12 quiet hours after its last anomaly (notifier.lowResolveAfter).
+    expect(t.observe(event('other', T0 + 11 * 60 * MINUTE)).filter((a) => a.type === 'resolve')).toEqual([]);
+    const [resolve] = t.observe(event('other', T0 + 13 * 60 * MINUTE));
     expect(render(resolve!, DEFAULT_TEMPLATES, 'UTC')).toEqual({ title: 'Power back to normal', body: 'Power usage is back to normal (unusually low since 4:00).' });
     expect(render(low!, { ...DEFAULT_TEMPLATES, low: '{meter} {kind} {kwh} kWh fn={fn} n={count} {nope}' }, 'UTC').body).toBe('house low 0.05 kWh fn=-0.40 n=1 {nope}');
   });

@@ -8,18 +8,19 @@ import { tempDir } from './helpers.js';
 const load = (env: NodeJS.ProcessEnv) => loadConfig({ env, envFile: '/nonexistent/.env' });
 
 describe('notifier settings', () => {
-  it("default to run's rules (10 high anomalies in 15 min, 45 low in 60, hourly and daily reminders, 15 quiet minutes), and the console alone", () => {
+  it("default to run's rules (3 high anomalies in 15 min, 5 low in 60, hourly reminders of high episodes and none of low ones, 15 quiet minutes for high and 12 h for low), and the console alone", () => {
     const cfg = notifierConfig(load({}));
     expect(cfg.topic).toBe('ANOMOLY_POWER');
     expect(cfg.fromBeginning).toBe(false);
     expect(cfg.rules).toEqual({
-      fireAfter: 10,
+      fireAfter: 3,
       fireWindowMs: 900_000,
-      lowFireAfter: 45,
+      lowFireAfter: 5,
       lowFireWindowMs: 3_600_000,
       repeatIntervalMs: 3_600_000,
-      lowRepeatIntervalMs: 86_400_000,
+      lowRepeatIntervalMs: 0,
       resolveAfterMs: 900_000,
+      lowResolveAfterMs: 43_200_000,
       notifyResolved: true,
     });
     expect(cfg.templates.high).toBe('Unusual power usage of {wh} Wh at {time}{away}. Please check!');

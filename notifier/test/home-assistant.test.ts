@@ -27,7 +27,7 @@ import { capturingLogger, event, tempDir } from './helpers.js';
 const HA_TOKEN = 'ha-behaviour-secret-token-2403';
 const PB_TOKEN = 'o.pb-behaviour-secret-77';
 const FAST = { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 };
-const FIRE_FIRST = { fireAfter: 1, fireWindowMs: 60_000, lowFireAfter: 1, lowFireWindowMs: 60_000, repeatIntervalMs: 3_600_000, lowRepeatIntervalMs: 86_400_000, resolveAfterMs: 900_000, notifyResolved: true };
+const FIRE_FIRST = { fireAfter: 1, fireWindowMs: 60_000, lowFireAfter: 1, lowFireWindowMs: 60_000, repeatIntervalMs: 3_600_000, lowRepeatIntervalMs: 86_400_000, resolveAfterMs: 900_000, lowResolveAfterMs: 900_000, notifyResolved: true };
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -99,9 +99,9 @@ export class EpisodeTracker {
     const alerts = this.advance(ev.eventTs);
     const key = episodeKey(ev.meterId, ev.kind);
     let ep = this.state.episodes[key];
-    if (ep && ev.eventTs - ep.lastAt > this.rules.resolveAfterMs) {
+    if (ep && ev.eventTs - ep.lastAt > this.resolveMs(ep.kind)) {
       // Out-of-order stragglers aside, advance() already ended it; this covers a late gap.
-      alerts.push(...this.end(key, ep, ep.lastAt + this.rules.resolveAfterMs));
+      alerts.push(...this.end(key, ep, ep.lastAt + this.resolveMs(ep.kind)));
       ep = undefined;
     }
     if (!ep) {
@@ -119,7 +119,7 @@ export class EpisodeTracker {
         lastEvent: ev,
       };
       this.state.episodes[key] = ep;
-      this.nextEnd = Math.min(this.nextEnd, ev.eventTs + this.rules.resolveAfterMs);
+      this.nextEnd = Math.min(this.nextEnd, ev.eventTs + this.resolveMs(ev.kind));
     }
     ep.count += 1;
     if (ev.eventTs >= ep.lastAt) {
@@ -138,7 +138,7 @@ export class EpisodeTracker {
         ep.lastAlertAt = ev.eventTs;
         alerts.push(this.alert(ep, 'fire', ev.eventTs));
       }
-    } else if (ep.lastAlertAt !== null && ev.eventTs - ep.lastAlertAt >= (low ? this.rules.lowRepeatIntervalMs : this.rules.repeatIntervalMs)) {
+    } else if (ep.lastAlertAt !== null && this.repeatMs(ev.kind) > 0 && ev.eventTs - ep.lastAlertAt >= this.repeatMs(ev.kind)) {
       ep.lastAlertAt = ev.eventTs;
       alerts.push(this.alert(ep, 'repeat', ev.eventTs));
     }
@@ -157,6 +157,16 @@ export class EpisodeTracker {
     return this.resolveBefore(this.state.watermark);
   }
 
+  /** The quiet period that ends an episode of this kind: a low one (away) only ends once the house is back. */
+  private resolveMs(kind: AnomalyKind): number {
+    return kind === 'low' ? this.rules.lowResolveAfterMs : this.rules.resolveAfterMs;
+  }
+
+  /** Least time between reminders of this kind; 0 means none. */
+  private repeatMs(kind: AnomalyKind): number {
+    return kind === 'low' ? this.rules.lowRepeatIntervalMs : this.rules.repeatIntervalMs;
+  }
+
   /** Ends the episodes the quiet period has passed for, by wall time since the watermark last moved. */
   tick(): Alert[] {
     if (this.state.watermark === null) return [];
@@ -169,11 +179,11 @@ export class EpisodeTracker {
     const out: Alert[] = [];
     // Sorted so the order of resolves, and so of their delivery, is deterministic.
     const ending = Object.entries(this.state.episodes)
-      .filter(([, ep]) => time - ep.lastAt > this.rules.resolveAfterMs)
+      .filter(([, ep]) => time - ep.lastAt > this.resolveMs(ep.kind))
       .sort((a, b) => a[1].lastAt - b[1].lastAt || a[0].localeCompare(b[0]));
-    for (const [key, ep] of ending) out.push(...this.end(key, ep, ep.lastAt + this.rules.resolveAfterMs));
+    for (const [key, ep] of ending) out.push(...this.end(key, ep, ep.lastAt + this.resolveMs(ep.kind)));
     let next = Infinity;
-    for (const ep of Object.values(this.state.episodes)) next = Math.min(next, ep.lastAt + this.rules.resolveAfterMs);
+    for (const ep of Object.values(this.state.episodes)) next = Math.min(next, ep.lastAt + this.resolveMs(ep.kind));
     // Episodes only ever get later lastAt values, so this stays a lower bound until one is added.
     this.nextEnd = next;
     return out;

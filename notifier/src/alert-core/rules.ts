@@ -16,6 +16,7 @@ const RULE_SETTINGS = {
   repeatIntervalMs: 'notifier.repeatInterval',
   lowRepeatIntervalMs: 'notifier.lowRepeatInterval',
   resolveAfterMs: 'notifier.resolveAfter',
+  lowResolveAfterMs: 'notifier.lowResolveAfter',
   notifyResolved: 'notifier.notifyResolved',
 } as const satisfies Record<keyof EpisodeRules, SettingKey>;
 
@@ -32,6 +33,7 @@ function build(get: <K extends SettingKey>(key: K) => SettingValue<K>): EpisodeR
     repeatIntervalMs: get(RULE_SETTINGS.repeatIntervalMs),
     lowRepeatIntervalMs: get(RULE_SETTINGS.lowRepeatIntervalMs),
     resolveAfterMs: get(RULE_SETTINGS.resolveAfterMs),
+    lowResolveAfterMs: get(RULE_SETTINGS.lowResolveAfterMs),
     notifyResolved: get(RULE_SETTINGS.notifyResolved),
   };
 }

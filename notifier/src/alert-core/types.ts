@@ -14,10 +14,16 @@ export interface EpisodeRules {
   lowFireWindowMs: number;
   /** Least event time between two alerts of one continuing high episode. */
   repeatIntervalMs: number;
-  /** The same for low episodes: a week away notifies when it starts, ends, and at most this often between. */
+  /** The same for low episodes: a week away notifies when it starts, ends, and at most this often between; 0: never between. */
   lowRepeatIntervalMs: number;
   /** An episode with no anomaly for this long is over. */
   resolveAfterMs: number;
+  /**
+   * The same for low episodes. The 24-h mean climbs back over its band hours after the house is
+   * lived in again, and a low day brushes the band on and off: a short quiet period would end and
+   * re-open one absence many times.
+   */
+  lowResolveAfterMs: number;
   /** Whether an alerted episode's end sends a "back to normal" message. */
   notifyResolved: boolean;
 }

@@ -150,8 +150,7 @@ export function alertsOf(g: Grid, score: StepScorer, rules: EpisodeRules, from: 
     const kind = fn > 1 ? 'high' : fn < 0 ? 'low' : null;
     const ts = stepEnd(g, i);
     if (kind === null) {
-      const t = tracker as unknown as { advance?: (ts: number) => Alert[] };
-      if (t.advance) alerts.push(...t.advance(ts));
+      alerts.push(...tracker.advance(ts));
       continue;
     }
     const ev: AnomalyEvent = { eventTs: ts, hour: Math.floor(g.minute[i]! / 60), kwh: 0, fn, kind, meterId };

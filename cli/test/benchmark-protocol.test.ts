@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '@stream-smarts/notifier';
+import { countWindow, dayStart, findRealEvents, inject, plan, stepAt, stepEnd, toGrid, windows, type Event, type Grid } from '../src/evaluate/benchmark/index.js';
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 5); // a Monday, 00:00 UTC
+
+/** Days of one-minute readings from `watts(dayIndex, minuteOfDay)`, in UTC. */
+function synthetic(days: number, watts: (d: number, m: number) => number): Grid {
+  const rows = [];
+  for (let d = 0; d < days; d++) for (let m = 0; m < 1440; m++) rows.push({ endMs: T0 + d * DAY + (m + 1) * MIN, wh: watts(d, m) / 60, intervalMs: MIN });
+  return toGrid(rows, 'UTC');
+}
+
+/** The first 21 days of the real-household fixture. */
+function realSlice(): Grid {
+  const text = gunzipSync(readFileSync(new URL('../../bench/data/uci-household/dev-2010.csv.gz', import.meta.url))).toString('utf8');
+  const rows = text.split('\n').slice(1, 1 + 21 * 1440).map((l) => {
+    const [t, wh] = l.split(',');
+    return { endMs: Date.parse(t!), wh: Number(wh), intervalMs: MIN };
+  });
+  return toGrid(rows, 'Etc/GMT-1');
+}
+
+describe('the benchmark grid and windows', () => {
+  it('lays readings on local days and minutes, starting with the first whole day', () => {
+    const g = synthetic(3, () => 100);
+    expect(g.days).toBe(3);
+    expect(g.minute[0]).toBe(0);
+    expect(g.minute[1439]).toBe(1439);
+    expect(g.day[1440]).toBe(1);
+    expect(stepAt(g, 1, 2)).toBe(1440 + 120);
+    const real = realSlice();
+    expect(real.days).toBe(21);
+    expect(new Date(stepEnd(real, 0)).toISOString()).toBe('2010-01-31T23:01:00.000Z'); // 00:01 at UTC+01:00
+  });
+
+  it('rolls train 90 / test 60 / slide 60 over whole windows only', () => {
+    expect(windows(299)).toEqual([
+      { index: 0, trainFrom: 0, testFrom: 90, testTo: 150 },
+      { index: 1, trainFrom: 60, testFrom: 150, testTo: 210 },
+      { index: 2, trainFrom: 120, testFrom: 210, testTo: 270 },
+    ]);
+  });
+
+  it('plans distinct days, a week away in one piece, none on or beside a labelled event', () => {
+    const avoid = new Set([20, 21, 22]);
+    const p = plan(7, 0, 60, avoid);
+    const days = [...p.away.flatMap((d) => [d, d + 1, d + 2, d + 3, d + 4, d + 5, d + 6]), ...p['heater-evening'].flatMap((d) => [d, d + 1]), ...p.fridge.flatMap((d) => [d, d + 1]), ...p['heater-night'], ...p.oven];
+    expect(p.away).toHaveLength(1);
+    expect(p['heater-night']).toHaveLength(3);
+    expect(p['heater-evening']).toHaveLength(3);
+    expect(p.oven).toHaveLength(3);
+    expect(p.fridge).toHaveLength(2);
+    expect(new Set(days).size).toBe(days.length);
+    for (const d of days) expect(avoid.has(d)).toBe(false);
+    expect(plan(7, 0, 60, avoid)).toEqual(p); // seeded
+  });
+});
+
+describe('injections', () => {
+  it('a heater adds 2 kW from 02:00 to 07:00 and from 22:00 to 07:00; an oven 2.5 kW, 15 min then 6 in 10', () => {
+    const g = realSlice();
+    const { w, events } = inject(g, { away: [], 'heater-night': [3], 'heater-evening': [5], oven: [9], fridge: [] });
+    const added = (a: number, b: number) => {
+      let s = 0;
+      for (let i = a; i < b; i++) s += w[i]! - g.w[i]!;
+      return s / 60; // Wh
+    };
+    expect(added(stepAt(g, 3, 2), stepAt(g, 3, 7))).toBeCloseTo(2000 * 5, 6);
+    expect(added(stepAt(g, 3, 0), stepAt(g, 3, 2)) + added(stepAt(g, 3, 7), stepAt(g, 4, 0))).toBe(0);
+    expect(added(stepAt(g, 5, 22), stepAt(g, 6, 7))).toBeCloseTo(2000 * 9, 6);
+    const oven = stepAt(g, 9, 14);
+    const on = Array.from({ length: 180 }, (_, k) => w[oven + k]! - g.w[oven + k]! > 0);
+    expect(on.slice(0, 15).every(Boolean)).toBe(true);
+    expect(on.slice(15, 25)).toEqual([true, true, true, true, true, true, false, false, false, false]);
+    // 15 min on, then 16 whole cycles of 6 on in 10 and the first 5 minutes of the 17th.
+    expect(added(oven, oven + 180)).toBeCloseTo((2500 * (15 + 16 * 6 + 5)) / 60, 6);
+    expect(events.map((e) => e.name)).toEqual(['heater-night', 'heater-evening', 'oven']);
+  });
+
+  it('a week away repeats the lowest-use day of the 30 before it', () => {
+    const g = synthetic(45, (d, m) => (d === 11 ? 150 : 400 + (m % 60)));
+    const { w, events } = inject(g, { away: [35], 'heater-night': [], 'heater-evening': [], oven: [], fridge: [] });
+    for (let i = dayStart(g, 35); i < dayStart(g, 42); i++) expect(w[i]).toBe(150);
+    expect(w[dayStart(g, 42)]).toBe(g.w[dayStart(g, 42)]);
+    expect(events[0]).toMatchObject({ name: 'away', kind: 'low', from: dayStart(g, 35), to: dayStart(g, 42) });
+  });
+
+  it('a dead fridge loses its compressor cycles and nothing else', () => {
+    // 250 W of standby, a fridge of 85 W on 10 min in 30, and a kettle at 18:00.
+    const g = synthetic(4, (_d, m) => 250 + (m % 30 < 10 ? 85 : 0) + (m >= 1080 && m < 1083 ? 2000 : 0));
+    const { w } = inject(g, { away: [], 'heater-night': [], 'heater-evening': [], oven: [], fridge: [1] });
+    for (let i = stepAt(g, 1, 12); i < stepAt(g, 2, 12); i++) {
+      const m = g.minute[i]!;
+      if (m >= 1080 && m < 1083) expect(w[i]).toBeGreaterThan(2000); // the kettle stays
+      else expect(w[i]).toBeCloseTo(250, 6);
+    }
+    expect(w[stepAt(g, 1, 11)]).toBe(g.w[stepAt(g, 1, 11)]);
+  });
+});
+
+describe('counting', () => {
+  const g = synthetic(150, () => 300);
+  const w = { index: 0, trainFrom: 0, testFrom: 90, testTo: 150 };
+  const at = (d: number, hh: number, mm = 0) => stepEnd(g, stepAt(g, d, hh, mm)) - MIN;
+  const alert = (type: Alert['type'], kind: 'high' | 'low', t: number, id: string): Alert => ({ key: `${id}#${type}`, episodeId: id, seq: 0, type, kind, meterId: 'house', at: t, startedAt: t, count: 1, event: { eventTs: t, hour: 0, kwh: 0, fn: 2, kind, meterId: 'house' } });
+  const heater: Event = { name: 'heater-night', kind: 'high', from: stepAt(g, 100, 2), to: stepAt(g, 100, 7), injected: true };
+  const away: Event = { name: 'away', kind: 'low', from: dayStart(g, 110), to: dayStart(g, 117), injected: true };
+  const holiday: Event = { name: 'real-away', kind: 'low', from: dayStart(g, 130), to: dayStart(g, 132), injected: false };
+
+  it('a fire outside every event and its hour after is false; inside one it is the event’s', () => {
+    const alerts = [
+      alert('fire', 'high', at(100, 2, 17), 'a'),
+      alert('repeat', 'high', at(100, 3, 17), 'a'),
+      alert('resolve', 'high', at(100, 7, 15), 'a'),
+      alert('fire', 'high', at(100, 7, 50), 'b'), // in the hour after the heater: not false
+      alert('fire', 'high', at(101, 19, 0), 'c'), // false
+      alert('fire', 'low', at(111, 9, 0), 'd'),
+      alert('resolve', 'low', at(117, 10, 0), 'd'),
+      alert('fire', 'low', at(130, 12, 0), 'e'), // on a labelled holiday: not false
+      alert('fire', 'low', at(140, 12, 0), 'f'), // false
+      alert('fire', 'high', at(80, 12, 0), 'g'), // before the test period: not counted
+      alert('resolve', 'high', at(80, 13, 0), 'g'),
+    ];
+    const r = countWindow('x', g, w, alerts, [heater, away], [holiday]);
+    expect(r.falseHigh).toBe(1);
+    expect(r.falseLow).toBe(1);
+    expect(r.falseAt.map((f) => new Date(f.at).toISOString())).toEqual([new Date(at(101, 19)).toISOString(), new Date(at(140, 12)).toISOString()]);
+    expect(r.notifications).toBe(9);
+    const h = r.events.find((e) => e.name === 'heater-night')!;
+    expect(h.minutes).toBe(17);
+    expect(h.notifications).toBe(4); // fire, repeat, resolve and the second fire within the hour after
+    const a = r.events.find((e) => e.name === 'away')!;
+    expect(a.minutes).toBe(24 * 60 + 9 * 60);
+    expect(a.notifications).toBe(1); // its resolve comes 10 h after the end, outside the hour after
+    expect(r.events.find((e) => e.name === 'real-away')!.minutes).toBe(12 * 60);
+  });
+
+  it('an episode of the right kind already alerting when the event starts counts from its start; the wrong kind does not count', () => {
+    const before = [alert('fire', 'low', at(109, 20), 'p')];
+    expect(countWindow('x', g, w, before, [away], []).events[0]!.minutes).toBe(0);
+    const resolved = [...before, alert('resolve', 'low', at(109, 23), 'p')];
+    expect(countWindow('x', g, w, resolved, [away], []).events[0]!.minutes).toBeNull();
+    const wrongKind = [alert('fire', 'low', at(100, 3), 'q')];
+    expect(countWindow('x', g, w, wrongKind, [heater], []).events[0]!.minutes).toBeNull();
+  });
+});
+
+describe('labelled real events', () => {
+  it('finds days away (under 55% of the median day around them) and all-night loads, with their evidence', () => {
+    const g = synthetic(80, (d, m) => {
+      if (d >= 40 && d < 43) return 150; // nobody home
+      const night = m < 7 * 60 || m >= 23 * 60;
+      return 300 + (d === 60 && night ? 2000 : 0) + (m >= 19 * 60 && m < 20 * 60 ? 1500 : 0);
+    });
+    const ev = findRealEvents(g);
+    const away = ev.filter((e) => e.name === 'real-away');
+    expect(away).toHaveLength(1);
+    expect(away[0]).toMatchObject({ kind: 'low', from: dayStart(g, 40), to: dayStart(g, 43) });
+    expect(away[0]!.evidence).toMatch(/daily energy 3\.6, 3\.6, 3\.6 kWh/);
+    const nights = ev.filter((e) => e.name === 'real-all-night-load');
+    // Day 59's night (23:00 → 07:00) holds day 60's loaded early hours; day 60's own night has
+    // one loaded hour (23:00–24:00), not the hour of 1.5 kW floor that makes an all-night load.
+    expect(nights.map((e) => g.day[e.from])).toEqual([59]);
+    expect(nights[0]!.evidence).toMatch(/load ≥ 1.5 kW on for \d+ min between 23:00 and 07:00/);
+  });
+});
