@@ -43,6 +43,13 @@ export interface BandMethod {
   seeW: number;
   floors: Record<FloorName, FloorMethod>;
   low: { recentDays: number; rel: number };
+  /**
+   * The season: when the house's recent level (the median 24-h mean of the last `days`) is above
+   * that of all training days, the upper bands of these floors grow by the same factor — autumn
+   * evenings run longer loads than the summer the history remembers. Never below 1: a falling
+   * level keeps the bands, so a heater in spring is still seen.
+   */
+  season: { days: number; floors: FloorName[] };
 }
 
 export const DEFAULT_METHOD: BandMethod = {
@@ -56,6 +63,7 @@ export const DEFAULT_METHOD: BandMethod = {
     floor_3h: { q: 1, rel: 0.3, add: 100 },
   },
   low: { recentDays: 28, rel: 0.6 },
+  season: { days: 14, floors: ['floor_1h', 'floor_3h'] },
 };
 
 /**
@@ -82,6 +90,8 @@ export interface BandStats {
   /** Minutes (grid indices) left out as incidents, as [from, to) runs. */
   incidents: [number, number][];
   method: BandMethod;
+  /** The season factor applied (1: none). */
+  season: number;
 }
 
 /** H2O's and numpy's default quantile (linear interpolation between order statistics). */
@@ -160,6 +170,20 @@ export function bandStats(g: DayGrid, method: BandMethod = DEFAULT_METHOD): Band
   }
 
   const slots = Object.fromEntries(BAND_NAMES.map((b) => [b, new Float64Array(nSlots)])) as Record<BandName, Float64Array>;
+  let season = 1;
+  if (method.season.days > 0) {
+    const all: number[] = [];
+    const recent: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = g.mean_24h[i]!;
+      if (Number.isNaN(v)) continue;
+      all.push(v);
+      if (i >= (g.days - method.season.days) * 1440) recent.push(v);
+    }
+    all.sort((a, b) => a - b);
+    recent.sort((a, b) => a - b);
+    if (recent.length && all.length) season = Math.max(1, quantile(recent, 0.5) / quantile(all, 0.5));
+  }
   for (let s = 0; s < nSlots; s++) {
     const p = pools[s]!;
     // 2–3. Floors: the usual level, and the robust daily extreme with its margin.
@@ -167,7 +191,7 @@ export function bandStats(g: DayGrid, method: BandMethod = DEFAULT_METHOD): Band
       const fm = method.floors[f];
       const ref = slotMedian(g[f], g.days, 0, p, mask);
       const maxima = slotDailyMaxima(g[f], g.days, p, mask);
-      let upper = (1 + fm.rel) * quantile(maxima, fm.q) + fm.add;
+      let upper = (method.season.floors.includes(f) ? season : 1) * (1 + fm.rel) * quantile(maxima, fm.q) + fm.add;
       if (f === 'floor_15m' && upper > ref + method.seeW) upper = NOT_USED_W;
       if (Number.isNaN(ref) || Number.isNaN(upper)) throw new RangeError(`no ${f} values at ${hhmm(s * method.slotMinutes)}: the history is too short or has no whole ${f === 'floor_15m' ? '15 minutes' : f === 'floor_1h' ? 'hour' : '3 hours'} there`);
       slots[`${f}.ref`][s] = ref;
@@ -197,7 +221,7 @@ export function bandStats(g: DayGrid, method: BandMethod = DEFAULT_METHOD): Band
       slots['kwh.upper'][s] = hi;
     }
   }
-  return { slots, incidents, method };
+  return { slots, incidents, method, season };
 }
 
 export function hhmm(minute: number): string {
