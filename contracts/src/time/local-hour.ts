@@ -104,3 +104,41 @@ export function minuteOfReading(endMs: number, timeZone: string): number {
   }
   return first + Math.floor((instant - bucket * BUCKET_MS) / 60_000);
 }
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+const dateCaches = new Map<string, Map<number, number>>();
+
+/**
+ * The local calendar day a reading belongs to (that of `end − 1 ms`), as a day number: days since
+ * 1970-01-01 of that local date. Consecutive local days have consecutive numbers whatever the
+ * zone's offsets, so it indexes days of a history.
+ */
+export function localDayOfReading(endMs: number, timeZone: string): number {
+  const instant = endMs - 1;
+  const bucket = Math.floor(instant / BUCKET_MS);
+  let cache = dateCaches.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    dateCaches.set(timeZone, cache);
+  }
+  let day = cache.get(bucket);
+  if (day === undefined) {
+    if (cache.size > 50_000) cache.clear();
+    let f = dateFormatters.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
+      dateFormatters.set(timeZone, f);
+    }
+    let y = 0;
+    let m = 0;
+    let d = 0;
+    for (const p of f.formatToParts(bucket * BUCKET_MS)) {
+      if (p.type === 'year') y = Number(p.value);
+      else if (p.type === 'month') m = Number(p.value);
+      else if (p.type === 'day') d = Number(p.value);
+    }
+    day = Date.UTC(y, m - 1, d) / 86_400_000;
+    cache.set(bucket, day);
+  }
+  return day;
+}
