@@ -9,3 +9,4 @@ export * from './time/trailing-hour.js';
 export * from './anomaly-event.js';
 export * from './reading.js';
 export * from './envelope.js';
+export * from './history/index.js';

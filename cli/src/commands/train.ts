@@ -92,7 +92,7 @@ Examples:
           ctx.out(`Content hash ${e.contentHash.slice(0, 12)}…; H2O ${e.h2oVersion}; ${(result.timings.totalMs / 1000).toFixed(1)} s.`);
           const thin = e.cells.filter((c) => c.rows < 10).length;
           if (thin > 0) ctx.out(`${thin} of 168 cells have fewer than 10 rows (see model-card.md).`);
-          if (result.history.bad.length > 0) ctx.out(`Skipped ${result.history.bad.length} bad rows:\n${formatBadRows(result.history.bad)}`);
+          if (result.history.rejected > 0) ctx.out(`Skipped ${result.history.rejected} bad rows:\n${formatBadRows(result.history.bad, result.history.rejected)}`);
         }
       } catch (err) {
         bar?.stop();

@@ -1,7 +1,6 @@
-import { loadEnvelope, type Envelope, type EnvelopeFile } from '@stream-smarts/contracts';
+import { HistoryReader, measureReadings, readText, scoreAgainst, loadEnvelope, type Envelope, type EnvelopeFile, type HistoryReadOptions } from '@stream-smarts/contracts';
 import { CommandError } from '../command-error.js';
-import { TrainError } from '../train/errors.js';
-import { measureHistory, parseHistoryText, readText, type HistoryRow } from '../train/history.js';
+import { HistoryRows, type HistoryRow } from '../train/history.js';
 
 /** What `plot` reads: the model's envelope, a history's trailing-hour readings, a run's alerts. */
 
@@ -17,18 +16,62 @@ export function readModel(dir: string): Model {
 
 /**
  * A history file (CSV `timestamp,wh` or raw_power JSON lines, .gz fine) as trailing-hour readings
- * with their local day and hour, by train's own parser, so plots show what the model was fitted on.
+ * with their local day and hour, through the one history reader, as train measures them. Rows
+ * whose trailing hour is under half covered (the start, after gaps) are left out, as in training.
+ * Kept in columns, so a long history stays small; problems the reader found are passed to `warn`.
  */
-export async function readHistoryRows(file: string, timezone: string): Promise<HistoryRow[]> {
-  try {
-    const parsed = parseHistoryText(file, await readText(file));
-    if (parsed.readings.length === 0) throw new CommandError(`--history ${file}: no readings in the file${parsed.bad[0] ? ` (line ${parsed.bad[0].line}: ${parsed.bad[0].reason})` : ''}`, 1);
-    return measureHistory([parsed], { timezone }).rows;
-  } catch (e) {
-    if (e instanceof CommandError) throw e;
-    if (e instanceof TrainError) throw new CommandError(`--history ${file}: ${e.message}`, 1);
-    throw new CommandError(`--history ${file}: ${(e as Error).message}`, 1);
+export async function readHistoryRows(file: string, timezone: string, o: Pick<HistoryReadOptions, 'maxPowerKw' | 'maxBadShare' | 'onProgress' | 'signal'> = {}, warn: (line: string) => void = () => undefined): Promise<HistoryRows> {
+  const reader = new HistoryReader([file], { timezone, ...o });
+  const rows = new HistoryRows();
+  for await (const r of measureReadings(reader.readings(), timezone)) if (r.coverage >= 0.5) rows.push(r.endMs, r.day, r.hour, r.kwh);
+  for (const w of reader.report.warnings()) warn(w);
+  return rows;
+}
+
+/**
+ * The readings of a timeline window, reduced to what the chart can show: every reading when there
+ * are few; else per time bucket the first, lowest, highest and last (the chart's own decimation
+ * keeps the same), and the readings outside the range, evenly thinned.
+ */
+export function timelineRows(rows: HistoryRows, from: number, to: number, range: (day: number, hour: number) => { lower: number; upper: number }, buckets = 4000): HistoryRow[] {
+  let a = 0;
+  while (a < rows.length && rows.endMs(a) < from) a++;
+  let b = a;
+  while (b < rows.length && rows.endMs(b) <= to) b++;
+  const n = b - a;
+  if (n <= buckets * 4) {
+    const out: HistoryRow[] = [];
+    for (let i = a; i < b; i++) out.push(rows.at(i));
+    return out;
   }
+  const keep = new Uint8Array(n);
+  const w = (to - from) / buckets || 1;
+  let i = a;
+  while (i < b) {
+    const bucket = Math.floor((rows.endMs(i) - from) / w);
+    let lo = i;
+    let hi = i;
+    const first = i;
+    let last = i;
+    for (; i < b && Math.floor((rows.endMs(i) - from) / w) === bucket; i++) {
+      if (rows.kwh(i) < rows.kwh(lo)) lo = i;
+      if (rows.kwh(i) > rows.kwh(hi)) hi = i;
+      last = i;
+    }
+    for (const k of [first, lo, hi, last]) keep[k - a] = 1;
+  }
+  const outside: number[] = [];
+  for (let k = a; k < b; k++) {
+    const r = rows.at(k);
+    const band = range(r.day, r.hour);
+    const s = scoreAgainst(r.kwh, band.lower, band.upper);
+    if (s > 1 || s < 0) outside.push(k);
+  }
+  const every = Math.max(1, Math.ceil(outside.length / 6000));
+  for (let k = 0; k < outside.length; k += every) keep[outside[k]! - a] = 1;
+  const out: HistoryRow[] = [];
+  for (let k = 0; k < n; k++) if (keep[k]) out.push(rows.at(a + k));
+  return out;
 }
 
 /** One alert as `stream-smarts run --alerts-out` writes it (the notifier's Alert), reduced to what a plot shows. */

@@ -1,4 +1,4 @@
-import type { HistoryRow } from './history.js';
+import { HistoryRows, type HistoryRow } from './history.js';
 
 /**
  * The 168 (day, hour) cells of the model and what the history says about each: how many rows it
@@ -34,13 +34,21 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** Per-cell counts and quantiles, ordered day then hour (168 entries). */
-export function cellStats(rows: readonly HistoryRow[], lowerQ: number, upperQ: number): CellStats[] {
-  const buckets: number[][] = Array.from({ length: 168 }, () => []);
-  for (const r of rows) buckets[cellIndex(r.day, r.hour)]!.push(r.kwh);
+export function cellStats(rows: HistoryRows | readonly HistoryRow[], lowerQ: number, upperQ: number): CellStats[] {
+  const cols = rows instanceof HistoryRows ? rows : HistoryRows.of(rows);
+  // Two passes over the columns: count per cell, then fill one typed array per cell (8 bytes a row).
+  const counts = new Int32Array(168);
+  for (let i = 0; i < cols.length; i++) counts[cols.cell(i)]!++;
+  const buckets = Array.from(counts, (n) => new Float64Array(n));
+  const fill = new Int32Array(168);
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols.cell(i);
+    buckets[c]![fill[c]!++] = cols.kwh(i);
+  }
   const out: CellStats[] = [];
   for (const day of DAYS) {
     for (const hour of HOURS) {
-      const values = Float64Array.from(buckets[cellIndex(day, hour)]!).sort();
+      const values = buckets[cellIndex(day, hour)]!.sort();
       const s: CellStats = { day, hour, rows: values.length };
       if (values.length > 0) {
         s.lower = quantileSorted(values, lowerQ);

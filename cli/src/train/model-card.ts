@@ -15,7 +15,7 @@ const shown = (file: string) => {
   return r.startsWith('..') || r === '' ? file : r;
 };
 
-export function renderModelCard(env: Envelope, history: Pick<History, 'files' | 'bad' | 'partial'>, fitError?: number): string {
+export function renderModelCard(env: Envelope, history: Pick<History, 'files' | 'bad' | 'rejected' | 'partial'>, fitError?: number): string {
   const thin = env.cells.filter((c) => c.rows < THIN_CELL_ROWS);
   const lines: string[] = [];
   lines.push(`# Model ${env.modelId}`);
@@ -59,7 +59,7 @@ export function renderModelCard(env: Envelope, history: Pick<History, 'files' | 
     lines.push(`${thin.length} of 168 cells have fewer than ${THIN_CELL_ROWS} rows: ${thin.map((c) => `${DAY_SHORT[c.day - 1]} ${c.hour}:00 (${c.rows})`).join(', ')}.`);
     lines.push('Train on a longer history to firm them up.');
   }
-  if (history.bad.length > 0) {
+  if (history.rejected > 0) {
     lines.push('');
     lines.push('## Rejected rows (first 10)');
     lines.push('');

@@ -26,6 +26,10 @@ export interface TrainOptions {
   lowerQuantile?: number;
   upperQuantile?: number;
   maxBadShare?: number;
+  /** Physical bound of a history row, kW over its interval (STREAM_SMARTS_MAX_POWER_KW); default 100. */
+  maxPowerKw?: number;
+  /** Stops at the next safe point (reading the history is streamed and checks it often). */
+  signal?: AbortSignal;
   h2oUrl: string;
   log?: Logger;
   onProgress?: (stage: string, fraction: number) => void;
@@ -63,10 +67,17 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     throw new TrainError(`time zone ${JSON.stringify(o.timezone)} does not exist`, 'give an IANA zone name such as Europe/London or Australia/Sydney with --timezone or STREAM_SMARTS_TIMEZONE', 2);
   }
   o.onProgress?.('reading history', 0);
-  const history = await readHistory(o.history, { timezone: o.timezone, maxBadShare: o.maxBadShare ?? 0.01 });
+  const history = await readHistory(o.history, {
+    timezone: o.timezone,
+    maxBadShare: o.maxBadShare ?? 0.01,
+    ...(o.maxPowerKw !== undefined ? { maxPowerKw: o.maxPowerKw } : {}),
+    onProgress: (f) => o.onProgress?.('reading history', f),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  if (o.signal?.aborted) throw new TrainError('stopped while reading the history', 'run train again', 1);
   const tRead = Date.now();
-  o.log?.info({ rows: history.rows.length, rejected: history.bad.length, partial: history.partial, files: history.files }, 'history read');
-  if (history.bad.length > 0) o.log?.warn({ first: history.bad.slice(0, 5) }, `${history.bad.length} bad history rows skipped`);
+  o.log?.info({ rows: history.rows.length, rejected: history.rejected, partial: history.partial, files: history.files }, 'history read');
+  for (const w of history.report.warnings()) o.log?.warn(w);
 
   // Fail before training if the envelope cannot be computed afterwards.
   const jar = o.udfJar ?? findUdfJar();
@@ -110,7 +121,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     quantiles: { lower: lowerQ, upper: upperQ },
     h2oVersion: models.h2oVersion,
     trainedAt: now,
-    history: { from: history.from, to: history.to, rows: history.rows.length, rejected: history.bad.length },
+    history: { from: history.from, to: history.to, rows: history.rows.length, rejected: history.rejected },
     stats,
     lowerZip: models.lower,
     upperZip: models.upper,
@@ -139,7 +150,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
 export function envelopeSvg(env: Envelope, history: Pick<History, 'rows'>): string {
   const HOUR_MS = 3_600_000;
-  const points = history.rows.map((r) => ({ day: r.day, x: r.hour + (((r.endMs - 1) % HOUR_MS) + HOUR_MS) % HOUR_MS / HOUR_MS, y: r.kwh }));
+  // At most ~50,000 points: the chart thins further; a year of minutes would only weigh down the SVG.
+  const rows = history.rows;
+  const step = Math.max(1, Math.ceil(rows.length / 50_000));
+  const points: { day: number; x: number; y: number }[] = [];
+  for (let i = 0; i < rows.length; i += step) {
+    const r = rows.at(i);
+    points.push({ day: r.day, x: r.hour + ((((r.endMs - 1) % HOUR_MS) + HOUR_MS) % HOUR_MS) / HOUR_MS, y: r.kwh });
+  }
   const q = env.quantiles.lower === 0 && env.quantiles.upper === 1 ? 'minimum to maximum seen' : `quantiles ${env.quantiles.lower}–${env.quantiles.upper}`;
   return renderEnvelopeChart({
     title: 'Expected household power by hour of day',
