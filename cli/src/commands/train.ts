@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
-import cliProgress from 'cli-progress';
+import { historySettings } from '@stream-smarts/contracts';
 import { createContext, type GlobalOptions } from '../context.js';
+import { startProgress } from '../progress.js';
+import { onStopSignals, stoppedExitCode } from '../signals.js';
 import { TrainError } from '../train/errors.js';
 import { H2O_IMAGE } from '../train/h2o-help.js';
 import { formatBadRows } from '../train/history.js';
@@ -14,7 +16,7 @@ interface TrainFlags {
   modelsDir: string;
   lowerQuantile: string;
   upperQuantile: string;
-  maxBadShare: string;
+  maxBadShare?: string;
   current: boolean;
 }
 
@@ -33,7 +35,7 @@ export function register(program: Command): void {
     .option('--models-dir <dir>', 'where models live and `current` points at the newest', 'models')
     .option('--lower-quantile <q>', 'lower edge of the expected range, as a quantile of each cell\'s history', '0')
     .option('--upper-quantile <q>', 'upper edge of the expected range', '1')
-    .option('--max-bad-share <share>', 'stop if more than this share of history rows is bad', '0.01')
+    .option('--max-bad-share <share>', 'stop if more than this share of history rows is bad (default STREAM_SMARTS_MAX_BAD_SHARE, 0.01)')
     .addOption(new Option('--no-current', 'do not point <models-dir>/current at the new model'))
     .addHelpText(
       'after',
@@ -57,18 +59,13 @@ Examples:
     )
     .action(async (flags: TrainFlags, cmd: Command) => {
       const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
-      const showBar = !ctx.json && process.stderr.isTTY === true;
-      const bar = showBar
-        ? new cliProgress.SingleBar(
-            { format: 'training |{bar}| {percentage}% {stage}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
-            cliProgress.Presets.shades_classic,
-          )
-        : undefined;
+      const lowerQuantile = fraction('--lower-quantile', flags.lowerQuantile);
+      const upperQuantile = fraction('--upper-quantile', flags.upperQuantile);
+      const hs = historySettings(ctx.loaded);
+      const maxBadShare = flags.maxBadShare !== undefined ? fraction('--max-bad-share', flags.maxBadShare) : hs.maxBadShare;
+      const stop = onStopSignals();
+      const bar = startProgress({ label: 'training', total: 100, json: ctx.json });
       try {
-        const lowerQuantile = fraction('--lower-quantile', flags.lowerQuantile);
-        const upperQuantile = fraction('--upper-quantile', flags.upperQuantile);
-        const maxBadShare = fraction('--max-bad-share', flags.maxBadShare);
-        bar?.start(100, 0, { stage: 'reading history' });
         const result = await train({
           history: flags.history,
           ...(flags.out ? { out: flags.out } : {}),
@@ -78,11 +75,13 @@ Examples:
           lowerQuantile,
           upperQuantile,
           maxBadShare,
+          maxPowerKw: hs.maxPowerKw,
+          signal: stop.signal,
           h2oUrl: ctx.config.h2o.url,
           log: ctx.log,
-          onProgress: (stage, f) => bar?.update(Math.round(f * 100), { stage }),
+          onProgress: (stage, f) => bar.update(Math.round(f * 100), stage),
         });
-        bar?.stop();
+        bar.stop();
         const e = result.envelope;
         if (ctx.json) {
           ctx.out(JSON.stringify({ dir: result.dir, current: result.current ?? null, timings: result.timings, files: result.history.files, envelope: e }, null, 2));
@@ -95,13 +94,16 @@ Examples:
           if (result.history.rejected > 0) ctx.out(`Skipped ${result.history.rejected} bad rows:\n${formatBadRows(result.history.bad, result.history.rejected)}`);
         }
       } catch (err) {
-        bar?.stop();
-        if (err instanceof TrainError) {
-          process.stderr.write(`stream-smarts train: ${err.message} — fix: ${err.fix}\n`);
-          process.exitCode = err.exitCode;
+        bar.stop();
+        if (stop.by) {
+          process.stderr.write(`stream-smarts train: stopped by ${stop.by}; no model written\n`);
+          process.exitCode = stoppedExitCode(stop.by);
           return;
         }
+        // TrainError and HistoryError carry their fix: main.ts prints "stream-smarts train: … — fix: …".
         throw err;
+      } finally {
+        stop.dispose();
       }
     });
 }

@@ -56,13 +56,23 @@ export class ReadingPipeline {
 export class SerialFeeder {
   private chain: Promise<unknown> = Promise.resolve();
   private failure: unknown;
+  private pending = 0;
 
   constructor(private readonly pipeline: ReadingPipeline) {}
 
   push(r: Reading): void {
-    this.chain = this.chain.then(() => this.pipeline.process(r)).catch((e: unknown) => {
-      this.failure ??= e;
-    });
+    this.pending++;
+    this.chain = this.chain
+      .then(() => this.pipeline.process(r))
+      .catch((e: unknown) => {
+        this.failure ??= e;
+      })
+      .finally(() => void this.pending--);
+  }
+
+  /** Backpressure for a fast source: waits while more than `max` readings are queued, so memory stays flat. */
+  async ready(max = 1000): Promise<void> {
+    if (this.pending > max) await this.chain;
   }
 
   async drain(): Promise<void> {

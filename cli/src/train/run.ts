@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isValidTimeZone, type Logger } from '@stream-smarts/contracts';
 import { renderEnvelopeChart } from '../plot/envelope-chart.js';
 import { cellStats } from './cells.js';
@@ -10,7 +10,7 @@ import { h2oUnreachableError } from './h2o-help.js';
 import { trainModels } from './h2o-train.js';
 import { readHistory, type History } from './history.js';
 import { renderModelCard } from './model-card.js';
-import { modelIdFor, pointCurrent, prepareModelDir, writeAtomic } from './model-dir.js';
+import { modelIdFor, pointCurrent, prepareModelDir, publishModelDir, writeAtomic } from './model-dir.js';
 
 /** `stream-smarts train` without the command line: history in, model directory out. */
 
@@ -102,34 +102,47 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const tTrain = Date.now();
   o.log?.info({ h2oVersion: models.h2oVersion, ms: tTrain - tRead }, 'models trained');
 
+  // The model is written in a hidden sibling directory and moved into place when complete, so a
+  // failure (full disk, the jar, a signal) leaves no half model and no temporary files behind.
   prepareModelDir(dir);
-  writeAtomic(join(dir, 'lower.zip'), models.lower);
-  writeAtomic(join(dir, 'upper.zip'), models.upper);
-  o.onProgress?.('computing the envelope with the UDF jar', 1);
-  const predicted = await predictEnvelope(dir, jar);
-  // How closely the MOJOs reproduce the per-cell quantiles they were fitted to (see h2o-train.ts).
+  const work = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  let envelope: Envelope;
   let fitError = 0;
-  for (const c of predicted.cells) {
-    const t = stats.find((x) => x.day === c.day && x.hour === c.hour);
-    if (t?.lower !== undefined && t.upper !== undefined) fitError = Math.max(fitError, Math.abs(c.lower - t.lower), Math.abs(c.upper - t.upper));
+  try {
+    writeAtomic(join(work, 'lower.zip'), models.lower);
+    writeAtomic(join(work, 'upper.zip'), models.upper);
+    o.onProgress?.('computing the envelope with the UDF jar', 1);
+    const predicted = await predictEnvelope(work, jar);
+    // How closely the MOJOs reproduce the per-cell quantiles they were fitted to (see h2o-train.ts).
+    for (const c of predicted.cells) {
+      const t = stats.find((x) => x.day === c.day && x.hour === c.hour);
+      if (t?.lower !== undefined && t.upper !== undefined) fitError = Math.max(fitError, Math.abs(c.lower - t.lower), Math.abs(c.upper - t.upper));
+    }
+    if (fitError > 1) o.log?.warn({ fitError }, `the MOJOs miss a cell's quantile by ${fitError.toFixed(2)} Wh/h`);
+    else o.log?.info({ fitError }, 'MOJOs reproduce the per-cell quantiles');
+    envelope = buildEnvelope({
+      modelId,
+      timezone: o.timezone,
+      quantiles: { lower: lowerQ, upper: upperQ },
+      h2oVersion: models.h2oVersion,
+      trainedAt: now,
+      history: { from: history.from, to: history.to, rows: history.rows.length, rejected: history.rejected },
+      stats,
+      lowerZip: models.lower,
+      upperZip: models.upper,
+      predicted,
+    });
+    writeAtomic(join(work, 'envelope.json'), JSON.stringify(envelope, null, 2) + '\n');
+    writeAtomic(join(work, 'model-card.md'), renderModelCard(envelope, history, fitError));
+    writeAtomic(join(work, 'envelope.svg'), envelopeSvg(envelope, history));
+    if (o.signal?.aborted) throw new TrainError('stopped before the model was complete', 'run train again', 1);
+    publishModelDir(work, dir);
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    throw e;
   }
-  if (fitError > 1) o.log?.warn({ fitError }, `the MOJOs miss a cell's quantile by ${fitError.toFixed(2)} Wh/h`);
-  else o.log?.info({ fitError }, 'MOJOs reproduce the per-cell quantiles');
-  const envelope = buildEnvelope({
-    modelId,
-    timezone: o.timezone,
-    quantiles: { lower: lowerQ, upper: upperQ },
-    h2oVersion: models.h2oVersion,
-    trainedAt: now,
-    history: { from: history.from, to: history.to, rows: history.rows.length, rejected: history.rejected },
-    stats,
-    lowerZip: models.lower,
-    upperZip: models.upper,
-    predicted,
-  });
-  writeAtomic(join(dir, 'envelope.json'), JSON.stringify(envelope, null, 2) + '\n');
-  writeFileSync(join(dir, 'model-card.md'), renderModelCard(envelope, history, fitError));
-  writeFileSync(join(dir, 'envelope.svg'), envelopeSvg(envelope, history));
   const tEnv = Date.now();
 
   let current: string | undefined;
