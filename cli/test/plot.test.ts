@@ -124,9 +124,11 @@ describe('stream-smarts plot: bad input', () => {
     for (const [args, code, names] of cases) {
       const r = await cli(['plot', ...args, '--out', join(dir, 'bad')]);
       expect(r.exitCode, args.join(' ')).toBe(code);
+      // One line; a history the reader gives up on adds its first bad rows, indented, under it.
       const lines = String(r.stderr).trim().split('\n');
-      expect(lines, args.join(' ')).toHaveLength(1);
-      expect(lines[0], args.join(' ')).toContain(names);
+      expect(lines[0], args.join(' ')).toMatch(/^stream-smarts plot: /);
+      expect(lines.slice(1).every((l) => l.startsWith('  ')), args.join(' ')).toBe(true);
+      expect(r.stderr, args.join(' ')).toContain(names);
     }
   });
 });

@@ -136,7 +136,7 @@ export class ReplaySource implements PulseSource {
         signal,
       });
       this.report = reader.report;
-      try {
+      {
         for await (const r of reader.readings()) {
           if (r.line <= cur.l) continue;
           const end = r.endMs;
@@ -158,9 +158,9 @@ export class ReplaySource implements PulseSource {
           sink.commit(JSON.stringify(cur));
           await yieldNow();
         }
-      } finally {
-        for (const w of reader.report.warnings()) this.opts.log?.warn(w);
       }
+      // What was skipped (rows, gaps, zone): said once the file is read; a read that gave up said it in its error.
+      for (const w of reader.report.warnings()) this.opts.log?.warn(w);
     }
     if (!signal.aborted && cur.p !== null) {
       sink.advance(intervalEndOf(cur.p, iMs));
