@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { redactUrl, redactUrlsIn } from '../redact.js';
 import { garbageLines } from './dotenv-lines.js';
 import { SETTINGS, SETTING_KEYS, type SettingKey, type SettingValue } from './settings.js';
 
@@ -277,7 +278,8 @@ export function describeSettings(loaded: LoadedConfig): { key: string; value: st
     if (!r) return { key, value: '(not set)', source: '' };
     return {
       key,
-      value: SETTINGS[key].secret ? '(redacted)' : r.raw,
+      // A URL may carry a password (http://user:pass@host): shown without it.
+      value: SETTINGS[key].secret ? '(redacted)' : redactUrlsIn(redactUrl(r.raw)),
       source: describeSource(r.source),
     };
   });
