@@ -43,7 +43,7 @@ up: ## start the docker-compose stack (Kafka, Schema Registry, ksqlDB, notifier)
 down: ## stop the docker-compose stack
 	docker compose down
 
-bench: setup ## print every benchmark's figures (make bench ONLY=udf|collector|notifier|train|pipeline)
+bench: setup ## print every benchmark's figures (make bench ONLY=udf|collector|notifier|train|pipeline|memory)
 	scripts/bench.sh $(or $(ONLY),all)
 
 clean: ## remove build output and caches (the test Kafka and H2O jars)

@@ -101,7 +101,7 @@ export class ReplaySource implements PulseSource {
       const report = new HistoryReport(this.opts.maxBadShare ?? 0.01);
       this.report = report;
       const src = await openText(this.opts.path);
-      for await (const { line, text } of linesOf(this.opts.path, src.chunks)) {
+      for await (const { line, text } of lines(linesOf(this.opts.path, src.chunks))) {
         const l = text.trim();
         if (l === '' || l.startsWith('#')) continue;
         report.dataLines++;
@@ -185,6 +185,10 @@ export function spreadPulses(sink: Pick<PulseSink, 'pulse'>, start: number, end:
     }
     if (b >= end) break;
   }
+}
+
+async function* lines<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const b of batches) yield* b;
 }
 
 function safeJson(s: string): unknown {

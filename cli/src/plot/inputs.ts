@@ -1,4 +1,4 @@
-import { HistoryReader, measureReadings, readText, scoreAgainst, loadEnvelope, type Envelope, type EnvelopeFile, type HistoryReadOptions } from '@stream-smarts/contracts';
+import { HistoryReader, measureBatches, readText, scoreAgainst, loadEnvelope, type Envelope, type EnvelopeFile, type HistoryReadOptions } from '@stream-smarts/contracts';
 import { CommandError } from '../command-error.js';
 import { HistoryRows, type HistoryRow } from '../train/history.js';
 
@@ -23,7 +23,7 @@ export function readModel(dir: string): Model {
 export async function readHistoryRows(file: string, timezone: string, o: Pick<HistoryReadOptions, 'maxPowerKw' | 'maxBadShare' | 'onProgress' | 'signal'> = {}, warn: (line: string) => void = () => undefined): Promise<HistoryRows> {
   const reader = new HistoryReader([file], { timezone, ...o });
   const rows = new HistoryRows();
-  for await (const r of measureReadings(reader.readings(), timezone)) if (r.coverage >= 0.5) rows.push(r.endMs, r.day, r.hour, r.kwh);
+  for await (const batch of measureBatches(reader.batches(), timezone)) for (const r of batch) if (r.coverage >= 0.5) rows.push(r.endMs, r.day, r.hour, r.kwh);
   for (const w of reader.report.warnings()) warn(w);
   return rows;
 }

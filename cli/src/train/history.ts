@@ -1,4 +1,4 @@
-import { HistoryReader, measureReadings, type BadRow, type HistoryReport } from '@stream-smarts/contracts';
+import { HistoryReader, measureBatches, type BadRow, type HistoryReport } from '@stream-smarts/contracts';
 import { TrainError } from './errors.js';
 
 /**
@@ -110,13 +110,15 @@ export async function readHistory(paths: readonly string[], opts: ReadHistoryOpt
   const rows = new HistoryRows();
   const used = new Map<string, number>();
   let partial = 0;
-  for await (const r of measureReadings(reader.readings(), opts.timezone)) {
-    if (r.coverage < minCoverage) {
-      partial++;
-      continue;
+  for await (const batch of measureBatches(reader.batches(), opts.timezone)) {
+    for (const r of batch) {
+      if (r.coverage < minCoverage) {
+        partial++;
+        continue;
+      }
+      rows.push(r.endMs, r.day, r.hour, r.kwh);
+      used.set(r.file, (used.get(r.file) ?? 0) + 1);
     }
-    rows.push(r.endMs, r.day, r.hour, r.kwh);
-    used.set(r.file, (used.get(r.file) ?? 0) + 1);
   }
   const report = reader.report;
   const history: History = {

@@ -26,3 +26,18 @@ export async function* measureReadings(readings: AsyncIterable<HistoryReading>, 
     yield { ...r, day, hour, kwh: v.kwh, coverage: v.coverage };
   }
 }
+
+/** measureReadings a batch at a time (HistoryReader.batches): the same values, fewer awaits. */
+export async function* measureBatches(batches: AsyncIterable<readonly HistoryReading[]>, timezone: string): AsyncGenerator<MeasuredReading[]> {
+  const th = new TrailingHour();
+  for await (const batch of batches) {
+    const out: MeasuredReading[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i]!;
+      const v = th.push(r.endMs, r.wh, r.intervalMs);
+      const { day, hour } = dayHourOfReading(r.endMs, timezone);
+      out[i] = { ...r, day, hour, kwh: v.kwh, coverage: v.coverage };
+    }
+    yield out;
+  }
+}

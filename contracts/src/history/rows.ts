@@ -1,4 +1,4 @@
-import { parse, type CsvError } from 'csv-parse';
+import { parse, type CsvError, type Options } from 'csv-parse';
 import { HistoryError } from './errors.js';
 import { linesOf } from './text.js';
 import { parseInstant } from './timestamp.js';
@@ -44,105 +44,136 @@ function csvReason(err: CsvError | undefined): string {
   }
 }
 
-/** Rows of a CSV history: a `timestamp,wh` header (any column order, more columns fine), or none when the first row is already data. */
-export async function* csvRows(file: string, chunks: AsyncIterable<string>): AsyncGenerator<RowEvent> {
-  const skipped: { line: number; reason: string }[] = [];
-  const parser = parse({
-    info: true,
+/**
+ * Rows of a CSV history, a batch per chunk of text: a `timestamp,wh` header (any column order,
+ * more columns fine), or none when the first row is already data. Lines starting with # are
+ * comments. Line numbers are counted here (each record is one line plus the line breaks inside
+ * its quoted fields): csv-parse's per-record `info` costs more than the parse itself.
+ */
+export async function* csvRows(file: string, chunks: AsyncIterable<string>): AsyncGenerator<RowEvent[]> {
+  let skipped: { line: number; reason: string }[] = [];
+  const options: Options & { readableHighWaterMark: number; writableHighWaterMark: number } = {
     bom: true,
     trim: true,
     relax_column_count: true,
-    skip_empty_lines: true,
-    comment: '#',
-    comment_no_infix: true,
     skip_records_with_error: true,
     max_record_size: 1 << 16,
-    on_skip: (err) => {
+    on_skip: (err: CsvError | undefined) => {
       skipped.push({ line: Number(err?.lines ?? 0), reason: csvReason(err) });
       return undefined;
     },
-  });
-  // Feed the parser with backpressure; an error of the source (not text, gzip broken) ends the parse with it.
-  // A consumer that stops early destroys the parser; the feed then stops too and the file closes.
-  parser.on('error', () => undefined);
-  void (async () => {
-    try {
-      for await (const c of chunks) {
-        if (parser.destroyed) break;
-        if (!parser.write(c)) await new Promise((r) => (parser.once('drain', r), parser.once('close', r)));
-      }
-      if (!parser.destroyed) parser.end();
-    } catch (e) {
-      parser.destroy(e as Error);
-    }
-  })();
+    // Parsing is synchronous within write(): a chunk's records are all readable right after it.
+    readableHighWaterMark: 1 << 20,
+    writableHighWaterMark: 1 << 24,
+  };
+  const parser = parse(options);
+  let failure: Error | undefined;
+  parser.on('error', (e: Error) => (failure ??= e));
+  let ended = false;
+  parser.on('end', () => (ended = true));
+  let line = 0;
   let tsCol = -1;
   let whCol = -1;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    while (skipped.length > 0) yield skipped.shift()!;
-    const line = info.lines;
-    if (tsCol < 0) {
-      const names = record.map((c) => c.trim().toLowerCase());
-      tsCol = names.indexOf('timestamp');
-      whCol = names.indexOf('wh');
-      if (tsCol >= 0 && whCol >= 0) continue;
-      if (typeof parseInstant(record[0] ?? '') !== 'string' && record.length >= 2) {
-        [tsCol, whCol] = [0, 1];
-      } else {
-        throw new HistoryError(
-          `${file}:${line}: expected a CSV header naming columns timestamp and wh, got ${JSON.stringify(record.join(',').slice(0, 80))}`,
-          'make the first line `timestamp,wh` (ISO-8601 time with offset, Wh used in the interval ending then), or pass JSON-lines raw_power records',
-        );
+  const take = (): RowEvent[] => {
+    const out: RowEvent[] = [];
+    for (let rec = parser.read() as string[] | null; rec !== null; rec = parser.read() as string[] | null) {
+      if (skipped.length > 0) {
+        // A skipped record's error names its line: count on from there.
+        for (const sk of skipped) out.push(sk);
+        line = Math.max(line, skipped[skipped.length - 1]!.line);
+        skipped = [];
       }
+      line++;
+      const at = line;
+      for (const c of rec) for (let k = c.indexOf('\n'); k >= 0; k = c.indexOf('\n', k + 1)) line++;
+      const first = rec[0] ?? '';
+      if ((rec.length === 1 && first === '') || first.startsWith('#')) continue;
+      if (tsCol < 0) {
+        const names = rec.map((c) => c.trim().toLowerCase());
+        tsCol = names.indexOf('timestamp');
+        whCol = names.indexOf('wh');
+        if (tsCol >= 0 && whCol >= 0) continue;
+        if (typeof parseInstant(first) !== 'string' && rec.length >= 2) {
+          [tsCol, whCol] = [0, 1];
+        } else {
+          throw new HistoryError(
+            `${file}:${at}: expected a CSV header naming columns timestamp and wh, got ${JSON.stringify(rec.join(',').slice(0, 80))}`,
+            'make the first line `timestamp,wh` (ISO-8601 time with offset, Wh used in the interval ending then), or pass JSON-lines raw_power records',
+          );
+        }
+      }
+      const t = parseInstant(rec[tsCol] ?? '');
+      if (typeof t === 'string') {
+        out.push({ line: at, reason: rec[tsCol] === undefined ? 'timestamp is missing' : t });
+        continue;
+      }
+      const wh = whOf(rec[whCol]);
+      if (typeof wh === 'string') {
+        out.push({ line: at, reason: wh });
+        continue;
+      }
+      out.push({ line: at, row: { endMs: t.ms, wh, intervalMs: undefined, offsetMin: t.offsetMin } });
     }
-    const t = parseInstant(record[tsCol] ?? '');
-    if (typeof t === 'string') {
-      yield { line, reason: record[tsCol] === undefined ? 'timestamp is missing' : t };
-      continue;
+    for (const sk of skipped) out.push(sk);
+    skipped = [];
+    if (failure) throw failure;
+    return out;
+  };
+  try {
+    for await (const c of chunks) {
+      parser.write(c);
+      const batch = take();
+      if (batch.length > 0) yield batch;
     }
-    const wh = whOf(record[whCol]);
-    if (typeof wh === 'string') {
-      yield { line, reason: wh };
-      continue;
+    parser.end();
+    while (!ended && !failure) {
+      const batch = take();
+      if (batch.length > 0) yield batch;
+      if (!ended) await new Promise((r) => setImmediate(r));
     }
-    yield { line, row: { endMs: t.ms, wh, intervalMs: undefined, offsetMin: t.offsetMin } };
+    const last = take();
+    if (last.length > 0) yield last;
+  } finally {
+    parser.destroy();
   }
-  while (skipped.length > 0) yield skipped.shift()!;
 }
 
 /** Rows of a JSON-lines history: raw_power records, of which ts (epoch ms or ISO-8601), wh and interval_s are read. */
-export async function* jsonRows(file: string, chunks: AsyncIterable<string>): AsyncGenerator<RowEvent> {
-  for await (const { line, text } of linesOf(file, chunks)) {
+export async function* jsonRows(file: string, chunks: AsyncIterable<string>): AsyncGenerator<RowEvent[]> {
+  for await (const lines of linesOf(file, chunks)) {
+    const out: RowEvent[] = [];
+    for (const ev of lines.map(({ line, text }) => jsonRow(line, text))) if (ev) out.push(ev);
+    if (out.length > 0) yield out;
+  }
+}
+
+function jsonRow(line: number, text: string): RowEvent | undefined {
+  {
     const l = text.trim();
-    if (l === '') continue;
+    if (l === '') return undefined;
     let rec: unknown;
     try {
       rec = JSON.parse(l);
     } catch {
-      yield { line, reason: 'not valid JSON' };
-      continue;
+      return { line, reason: 'not valid JSON' };
     }
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
-      yield { line, reason: 'not a JSON object' };
-      continue;
+      return { line, reason: 'not a JSON object' };
     }
     const r = rec as Record<string, unknown>;
     const t = typeof r.ts === 'string' ? parseInstant(r.ts) : typeof r.ts === 'number' && Number.isInteger(r.ts) && r.ts >= 0 ? parseInstant(String(r.ts)) : `ts ${JSON.stringify(r.ts)} is not epoch milliseconds or an ISO-8601 time`;
     if (typeof t === 'string') {
-      yield { line, reason: t };
-      continue;
+      return { line, reason: t };
     }
     const wh = typeof r.wh === 'number' || r.wh === undefined ? whOf(r.wh) : `wh ${JSON.stringify(r.wh)} is not a number`;
     if (typeof wh === 'string') {
-      yield { line, reason: wh };
-      continue;
+      return { line, reason: wh };
     }
     const iv = r.interval_s;
     if (typeof iv !== 'number' || !Number.isInteger(iv) || iv < 1 || iv > 3600) {
-      yield { line, reason: `interval_s ${JSON.stringify(iv)} is not a whole number of seconds from 1 to 3600` };
-      continue;
+      return { line, reason: `interval_s ${JSON.stringify(iv)} is not a whole number of seconds from 1 to 3600` };
     }
-    yield { line, row: { endMs: t.ms, wh, intervalMs: iv * 1000, offsetMin: t.offsetMin } };
+    return { line, row: { endMs: t.ms, wh, intervalMs: iv * 1000, offsetMin: t.offsetMin } };
   }
 }
 

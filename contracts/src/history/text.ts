@@ -94,24 +94,25 @@ function notText(what: string, file: string, gzip: boolean, found: string): Hist
 /** Longest line accepted: a "line" longer than this is not a history row (a file without newlines). */
 export const MAX_LINE = 1 << 20;
 
-/** The chunks split into lines (without their end of line), numbered from 1. */
-export async function* linesOf(file: string, chunks: AsyncIterable<string>): AsyncGenerator<{ line: number; text: string }> {
+/** The chunks split into lines (without their end of line), numbered from 1: a batch per chunk. */
+export async function* linesOf(file: string, chunks: AsyncIterable<string>): AsyncGenerator<{ line: number; text: string }[]> {
   let carry = '';
   let line = 0;
   for await (const chunk of chunks) {
-    let s = carry + chunk;
+    const s = carry + chunk;
+    const out: { line: number; text: string }[] = [];
     let from = 0;
     for (let nl = s.indexOf('\n'); nl >= 0; nl = s.indexOf('\n', from)) {
       line++;
       const end = nl > from && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      yield { line, text: s.slice(from, end) };
+      out.push({ line, text: s.slice(from, end) });
       from = nl + 1;
     }
     carry = s.slice(from);
-    s = '';
     if (carry.length > MAX_LINE) throw new HistoryError(`${file}:${line + 1}: a line longer than ${MAX_LINE} characters: not a history row`, HISTORY_FORMATS_HINT);
+    if (out.length > 0) yield out;
   }
-  if (carry.length > 0) yield { line: line + 1, text: carry.endsWith('\r') ? carry.slice(0, -1) : carry };
+  if (carry.length > 0) yield [{ line: line + 1, text: carry.endsWith('\r') ? carry.slice(0, -1) : carry }];
 }
 
 /** A small text file (alerts, ground truth) whole, with the same gzip and binary checks. */
