@@ -85,6 +85,7 @@ Examples:
       const ctx = createContext(c.optsWithGlobals<GlobalOptions>(), process.env, {}, { unused: KAFKA_STACK_SETTINGS });
       const stop = onStopSignals();
       const bar = startProgress({ label: 'evaluating', total: 1, json: ctx.json });
+      ctx.log.debug({ input: input.kind }, 'evaluating');
       try {
         const r = await evaluate({
           input,
