@@ -88,7 +88,7 @@ export async function evaluate(o: { input: EvaluateInput; model: LoadedModel; lo
   const sink = new CollectingSink();
   const stage = createAlertStage({ loaded: o.loaded, log: o.log.child({}, { level: 'warn' }), sinks: [sink], timezone: o.model.file.timezone });
   const pipeline = new ReadingPipeline(o.model, stage.pipeline);
-  const feeder = new SerialFeeder(pipeline);
+  const feeder = new SerialFeeder(pipeline, o.signal);
   let span: { truth: Scenario[]; from: number; to: number };
   try {
     span = await labelledReadings(o.input, o.model, o.loaded, o.log, (r) => feeder.push(r), {

@@ -58,12 +58,16 @@ export class SerialFeeder {
   private failure: unknown;
   private pending = 0;
 
-  constructor(private readonly pipeline: ReadingPipeline) {}
+  /** Once `signal` aborts, queued readings are dropped rather than processed, so a stop is prompt. */
+  constructor(
+    private readonly pipeline: ReadingPipeline,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   push(r: Reading): void {
     this.pending++;
     this.chain = this.chain
-      .then(() => this.pipeline.process(r))
+      .then(() => (this.signal?.aborted ? undefined : this.pipeline.process(r)))
       .catch((e: unknown) => {
         this.failure ??= e;
       })
@@ -73,6 +77,7 @@ export class SerialFeeder {
   /** Backpressure for a fast source: waits while more than `max` readings are queued, so memory stays flat. */
   async ready(max = 1000): Promise<void> {
     if (this.pending > max) await this.chain;
+    else await new Promise((r) => setImmediate(r));
   }
 
   async drain(): Promise<void> {

@@ -98,7 +98,7 @@ export async function runPipeline(o: RunOptions): Promise<RunSummary> {
   });
   view.header(`stream-smarts run: ${headline}; model ${o.model.file.modelId} (${o.modelDir}); sinks: ${stage.sinkNames.join(', ')}`);
 
-  const feeder = new SerialFeeder(pipeline);
+  const feeder = new SerialFeeder(pipeline, o.signal);
   try {
     await readingsFrom(source, { meterId: cs.meterId, intervalS: cs.intervalS, impulsesPerKwh: cs.impulsesPerKwh, timezone }, (r) => feeder.push(r), o.signal, () => feeder.ready());
     await feeder.drain();
