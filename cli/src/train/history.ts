@@ -127,14 +127,17 @@ export async function readHistory(paths: readonly string[], opts: ReadHistoryOpt
   const used = new Map<string, number>();
   let partial = 0;
   for await (const batch of measureBatches(reader.batches(), opts.timezone)) {
+    let n = 0;
     for (const r of batch) {
       if (r.coverage < minCoverage) {
         partial++;
         continue;
       }
       rows.push(r.endMs, r.day, r.hour, r.kwh);
-      used.set(r.file, (used.get(r.file) ?? 0) + 1);
+      n++;
     }
+    // A batch is one chunk of one file.
+    if (n > 0) used.set(batch[0]!.file, (used.get(batch[0]!.file) ?? 0) + n);
   }
   const report = reader.report;
   const history: History = {

@@ -23,7 +23,7 @@ export async function* measureReadings(readings: AsyncIterable<HistoryReading>, 
   for await (const r of readings) {
     const v = th.push(r.endMs, r.wh, r.intervalMs);
     const { day, hour } = dayHourOfReading(r.endMs, timezone);
-    yield { ...r, day, hour, kwh: v.kwh, coverage: v.coverage };
+    yield { endMs: r.endMs, wh: r.wh, intervalMs: r.intervalMs, file: r.file, line: r.line, gapMs: r.gapMs, day, hour, kwh: v.kwh, coverage: v.coverage };
   }
 }
 
@@ -36,7 +36,8 @@ export async function* measureBatches(batches: AsyncIterable<readonly HistoryRea
       const r = batch[i]!;
       const v = th.push(r.endMs, r.wh, r.intervalMs);
       const { day, hour } = dayHourOfReading(r.endMs, timezone);
-      out[i] = { ...r, day, hour, kwh: v.kwh, coverage: v.coverage };
+      // Spelt out, not spread: a spread per reading is a third of the read's time.
+      out[i] = { endMs: r.endMs, wh: r.wh, intervalMs: r.intervalMs, file: r.file, line: r.line, gapMs: r.gapMs, day, hour, kwh: v.kwh, coverage: v.coverage };
     }
     yield out;
   }
