@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvelope } from '@stream-smarts/contracts';
 import { DEFAULT_RULES, EpisodeTracker, type Alert } from '@stream-smarts/notifier';
-import { readHistoryRows } from '../src/plot/inputs.js';
+import { HistoryReader, measureReadings } from '@stream-smarts/contracts';
+import { TimelineReducer } from '../src/plot/inputs.js';
 import { pngSize } from '../src/plot/png.js';
 import { cli } from './run-cli.js';
 
@@ -24,7 +25,8 @@ beforeAll(async () => {
   const model = loadEnvelope(MODEL);
   let now = 0;
   const tracker = new EpisodeTracker(DEFAULT_RULES, () => now);
-  for (const row of await readHistoryRows(history, model.file.timezone)) {
+  for await (const row of measureReadings(new HistoryReader([history]).readings(), model.file.timezone)) {
+    if (row.coverage < 0.5) continue;
     now = row.endMs;
     const fn = model.scoreDay(row.day, row.hour, row.kwh)!;
     if (fn > 1 || fn < 0) alerts.push(...tracker.observe({ eventTs: row.endMs, hour: row.hour, kwh: row.kwh, fn, kind: fn > 1 ? 'high' : 'low', meterId: 'home' }));
@@ -130,5 +132,22 @@ describe('stream-smarts plot: bad input', () => {
       expect(lines.slice(1).every((l) => l.startsWith('  ')), args.join(' ')).toBe(true);
       expect(r.stderr, args.join(' ')).toContain(names);
     }
+  });
+});
+
+describe('the timeline reducer', () => {
+  it('keeps memory bounded over any span and keeps every bucket\'s extremes and the first and last reading', () => {
+    const band = () => ({ lower: 100, upper: 200 });
+    const red = new TimelineReducer(band, 500, 300);
+    const T = Date.parse('2026-01-05T00:00:00Z');
+    const n = 200_000;
+    for (let i = 0; i < n; i++) red.add({ endMs: T + i * 60_000, day: 1, hour: 0, kwh: i === 123_456 ? 5000 : i === 654 ? 0 : 150 });
+    const rows = red.rows();
+    expect(rows.length).toBeLessThanOrEqual(4 * 500 + 300);
+    expect(rows[0]!.endMs).toBe(T);
+    expect(rows.at(-1)!.endMs).toBe(T + (n - 1) * 60_000);
+    expect(rows.some((r) => r.kwh === 5000)).toBe(true);
+    expect(rows.some((r) => r.kwh === 0)).toBe(true);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.endMs).toBeGreaterThan(rows[i - 1]!.endMs);
   });
 });

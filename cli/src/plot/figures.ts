@@ -1,9 +1,8 @@
 import { localTimeToUtc } from '@stream-smarts/pi-collector';
 import { CommandError } from '../command-error.js';
 import type { HistoryRow } from '../train/history.js';
-import { readAlerts, readHistoryRows, readModel, readTruth, timelineRows, type Model } from './inputs.js';
+import { readAlerts, readModel, readPlotHistory, readTruth, type Model, type PlotHistory } from './inputs.js';
 import type { HistoryReadOptions } from '@stream-smarts/contracts';
-import type { HistoryRows } from '../train/history.js';
 import { DAY_NAMES, renderRangeChart } from './range-chart.js';
 import { renderScoreChart } from './score-chart.js';
 import { localParts } from './time-axis.js';
@@ -80,30 +79,17 @@ export function lastDays(rows: readonly HistoryRow[], days: number, timezone: st
   return rows.filter((r) => r.endMs > from);
 }
 
-/** The rows of (from, to], then their last `days` local days: only those become objects. */
-function lastDaysOf(rows: HistoryRows, from: number, to: number, days: number, timezone: string): HistoryRow[] {
-  let end = rows.length;
-  while (end > 0 && rows.endMs(end - 1) > to) end--;
-  if (end === 0 || rows.endMs(end - 1) <= from) return [];
-  const p = localParts(rows.endMs(end - 1) - 1, timezone);
-  const since = Math.max(from, localTimeToUtc(timezone, p.y, p.m, p.d - (days - 1)));
-  let start = end;
-  while (start > 0 && rows.endMs(start - 1) > since) start--;
-  const out: HistoryRow[] = [];
-  for (let i = start; i < end; i++) out.push(rows.at(i));
-  return out;
-}
-
-export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model?: Model; rows?: HistoryRows } = {}): Promise<string> {
+export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model?: Model; history?: PlotHistory } = {}): Promise<string> {
   const model = (cache.model ??= readModel(o.model));
   const tz = model.file.timezone;
-  const rows = o.history ? (cache.rows ??= await readHistoryRows(o.history, tz, o.read, o.warn)) : undefined;
-  const nRows = rows?.length ?? 0;
+  const wFrom = o.from ? parseInstant('--from', o.from, tz) : -Infinity;
+  const wTo = o.to ? parseInstant('--to', o.to, tz) : Infinity;
+  // One streaming pass gathers what every figure needs: the last days for range, a reduced timeline.
+  const hist = o.history ? (cache.history ??= await readPlotHistory(o.history, tz, { days: o.days, from: wFrom, to: wTo, range: (d, h) => model.range(d, h) }, o.read, o.warn)) : undefined;
+  const nRows = hist?.count ?? 0;
   if (fig === 'range') {
     // --from/--to cut the history first, so "the last N days" can end on any day (e.g. this morning).
-    const from = o.from ? parseInstant('--from', o.from, tz) : -Infinity;
-    const to = o.to ? parseInstant('--to', o.to, tz) : Infinity;
-    const recent = rows ? lastDaysOf(rows, from, to, o.days, tz) : [];
+    const recent = hist ? lastDays(hist.recent, o.days, tz) : [];
     const dayText = o.day === 'all' ? 'all days' : o.day === 'each' ? 'each weekday' : `${DAY_NAMES[(o.day as number) - 1]}s`;
     const shown = recent.length > 0 ? ` · readings ${fmtDate(recent[0]!.endMs - 1, tz)} to ${fmtDate(recent[recent.length - 1]!.endMs - 1, tz)}` : '';
     return renderRangeChart({
@@ -128,8 +114,8 @@ export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model
   if (!o.history && !o.alerts) throw new CommandError('the timeline figure needs --history FILE (readings) or --alerts FILE (a run\'s alerts), or both');
   const alerts = o.alerts ? await readAlerts(o.alerts) : [];
   const truth = o.truth ? await readTruth(o.truth) : [];
-  let lo = nRows > 0 ? rows!.endMs(0) : Infinity;
-  let hi = nRows > 0 ? rows!.endMs(nRows - 1) : -Infinity;
+  let lo = nRows > 0 ? hist!.first : Infinity;
+  let hi = nRows > 0 ? hist!.last : -Infinity;
   for (const a of alerts) for (const t of [a.at, a.eventTs ?? a.at]) (lo = Math.min(lo, t), (hi = Math.max(hi, t)));
   if (!(hi >= lo)) throw new CommandError(`nothing to plot: ${o.alerts ? `--alerts ${o.alerts} holds no alerts` : 'no readings'}`, 1);
   // Alerts alone are instants: give them some context either side. Long spans start and end on
@@ -150,7 +136,7 @@ export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model
     timezone: tz,
     from,
     to,
-    rows: rows ? timelineRows(rows, from, to, (d, h) => model.range(d, h)) : [],
+    rows: hist ? hist.timeline : [],
     alerts,
     truth,
     ...(o.title ? { title: o.title } : {}),
