@@ -50,7 +50,8 @@ export async function readPlotHistory(
   for await (const batch of measureBatches(reader.batches(), timezone)) {
     for (const m of batch) {
       if (m.coverage < 0.5) continue;
-      const r: HistoryRow = { endMs: m.endMs, day: m.day, hour: m.hour, kwh: m.kwh };
+      // The measured reading is a HistoryRow already: no second object per reading.
+      const r: HistoryRow = m;
       count++;
       if (Number.isNaN(first)) first = r.endMs;
       last = r.endMs;
