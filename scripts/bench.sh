@@ -36,3 +36,8 @@ if want pipeline && [ -f bench/pipeline.ts ]; then
   section "stream-smarts run: readings per second through the in-process pipeline, reading → sink p99"
   ts bench/pipeline.ts
 fi
+
+if want memory; then
+  section "memory: peak RSS and time on a ~200 MB history (run --source replay, evaluate, plot, train's reading), this code vs before the one history reader"
+  bench/memory/bench.sh
+fi

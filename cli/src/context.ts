@@ -1,4 +1,7 @@
-import { loadConfig, createLogger, type LoadedConfig, type Logger } from '@stream-smarts/contracts';
+import { loadConfig, createLogger, type LoadedConfig, type Logger, type SettingKey } from '@stream-smarts/contracts';
+
+/** Settings of the Kafka stack: commands that run without Kafka (run, evaluate, plot) do not check them. */
+export const KAFKA_STACK_SETTINGS = (key: SettingKey): boolean => /^(kafka|schemaRegistry|ksqldb|h2o)\./.test(key);
 
 /** Options every command accepts (commander's optsWithGlobals()). */
 export interface GlobalOptions {
@@ -25,9 +28,10 @@ export interface Context {
  * Loads the configuration from the global flags (plus a command's own setting flags, by flag
  * name) and makes the logger. A bad setting throws ConfigError, which main.ts reports.
  */
-export function createContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, commandFlags: Record<string, string | undefined> = {}): Context {
+export function createContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env, commandFlags: Record<string, string | undefined> = {}, use: { unused?: (key: SettingKey) => boolean } = {}): Context {
   const loaded = loadConfig({
     env,
+    ...(use.unused ? { unused: use.unused } : {}),
     ...(opts.envFile ? { envFile: opts.envFile, envFileRequired: true } : {}),
     flags: {
       'log-level': opts.logLevel,

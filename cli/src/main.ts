@@ -1,25 +1,27 @@
-#!/usr/bin/env node
-import { CommanderError } from 'commander';
-import { ConfigError } from '@stream-smarts/contracts';
+#!/usr/bin/env -S node --
+// The `--` above: Node 20 reads a `--env-file` anywhere in argv as its own option (nodejs/node#54232)
+// and exits 9 on a missing file before this program starts; after `--` it leaves it to the CLI.
+import type { Command } from 'commander';
 import { createProgram } from './program.js';
+import { reportError } from './report-error.js';
 
-/** Exit codes: 0 ok, 1 a check or job failed, 2 bad usage or configuration. */
+/** commander's exitOverride must be set on every subcommand, or they call process.exit(1) themselves. */
+function overrideExits(cmd: Command): void {
+  cmd.exitOverride();
+  for (const c of cmd.commands) overrideExits(c);
+}
+
 async function main(argv: string[]): Promise<void> {
-  const program = createProgram().exitOverride();
+  const program = createProgram();
+  overrideExits(program);
+  let command = '';
+  program.hook('preAction', (_root, action) => {
+    command = action.name();
+  });
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    if (e instanceof ConfigError) {
-      for (const p of e.problems) process.stderr.write(`stream-smarts: invalid configuration: ${p}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`stream-smarts: ${(e as Error).message}\n`);
-    process.exitCode = 1;
+    process.exitCode = reportError(e, command, argv);
   }
 }
 

@@ -63,7 +63,8 @@ describe('stream-smarts evaluate', () => {
     expect(b.exitCode).toBe(2);
     expect(b.stderr.trim()).toBe('stream-smarts evaluate: --days "many": expected a whole number of days from 2 to 3660');
     const c = await cli(['evaluate', '--history', join(work, 'missing.csv'), '--truth', join(work, 'missing.json')]);
-    expect(c.exitCode).toBe(2);
+    // A missing input file is a failed job (1), as in train, plot and run; 2 is for flags.
+    expect(c.exitCode).toBe(1);
     expect(c.stderr.trim().split('\n')).toHaveLength(1);
     expect(c.stderr).toContain('missing.json');
   });

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Reading } from '@stream-smarts/contracts';
 import { localTimeToUtc, planScenarios } from '@stream-smarts/pi-collector';
-import { measureHistory, parseHistoryText } from '../src/train/history.js';
+import { HistoryReader, measureReadings, type HistoryReading } from '@stream-smarts/contracts';
 import { cli } from './run-cli.js';
 
 // `stream-smarts simulate` through the built CLI (npx tsc -b first). Small on purpose: a 2-core machine.
@@ -47,18 +47,23 @@ describe('stream-smarts simulate', () => {
     expect(records).toHaveLength(sum.readings);
     expect(sum.intervalS).toBe(60);
 
-    const parsed = parseHistoryText(csv, readFileSync(csv, 'utf8'));
-    expect(parsed.bad).toEqual([]);
-    expect(parsed.intervalMs).toBe(60_000);
-    expect(parsed.readings).toHaveLength(sum.readings);
-    const csvWh = parsed.readings.reduce((a, r) => a + r.wh, 0);
+    const reader = new HistoryReader([csv], { timezone: TZ });
+    const parsed: HistoryReading[] = [];
+    for await (const r of reader.readings()) parsed.push(r);
+    expect(reader.report.rejected).toBe(0);
+    expect(reader.report.gaps.count).toBe(0);
+    expect(reader.report.zone.mismatches).toBe(0);
+    expect(reader.report.files[0]!.intervalS).toBe(60);
+    expect(parsed).toHaveLength(sum.readings);
+    const csvWh = parsed.reduce((a, r) => a + r.wh, 0);
     const recWh = records.reduce((a, r) => a + r.wh, 0);
     expect(csvWh).toBe(recWh);
     expect(csvWh).toBeCloseTo(sum.energyWh, 6);
-    expect(parsed.readings.map((r) => r.endMs)).toEqual(records.map((r) => r.ts));
+    expect(parsed.map((r) => r.endMs)).toEqual(records.map((r) => r.ts));
 
     // The measure train fits equals the kwh the collector put in each record (full hours only).
-    const rows = measureHistory([parsed], { timezone: TZ, minCoverage: 1 }).rows;
+    const rows = [];
+    for await (const m of measureReadings(new HistoryReader([csv], { timezone: TZ }).readings(), TZ)) if (m.coverage >= 1) rows.push(m);
     const byTs = new Map(records.map((r) => [r.ts, r]));
     expect(rows.length).toBeGreaterThan(sum.readings - 61);
     for (const row of rows) {
@@ -101,11 +106,19 @@ describe('stream-smarts simulate', () => {
     expect(Object.keys(first).sort()).toEqual(['day', 'hour', 'interval_s', 'kwh', 'meter_id', 'pulses', 'ts', 'wh']);
   });
 
-  it('simulates the household in the current model\'s time zone when none is configured, so evaluate compares like with like', async () => {
-    // No --timezone, no STREAM_SMARTS_TIMEZONE or TZ: the default model is Australia/Sydney's (+10:00 in June).
-    const r = await cli(['simulate', '--start', '2026-06-01', '--days', '1', '--interval', '900', '--scenarios', 'none', '--log-level', 'silent'], { TZ: '' });
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout.split('\n')[1]).toMatch(/^2026-06-01T00:15:00\+10:00,/);
+  it('simulates in the configured zone, else the system\'s — the rule train follows — and evaluate warns when the file\'s offsets are not its model\'s', async () => {
+    const args = ['simulate', '--start', '2026-06-01', '--days', '1', '--interval', '900', '--scenarios', 'none', '--log-level', 'silent'];
+    const sys = await cli(args, { TZ: 'Europe/London' });
+    expect(sys.exitCode).toBe(0);
+    expect(sys.stdout.split('\n')[1]).toMatch(/^2026-06-01T00:15:00\+01:00,/);
+    const set = await cli(args, { TZ: 'Europe/London', STREAM_SMARTS_TIMEZONE: TZ });
+    expect(set.stdout.split('\n')[1]).toMatch(/^2026-06-01T00:15:00\+10:00,/);
+    // The default model is Australia/Sydney's: a London history replayed against it gets a warning naming both offsets.
+    const f = join(dir, 'london.csv');
+    writeFileSync(f, sys.stdout);
+    const run = await cli(['run', '--source', 'replay', '--replay', f, '--json'], { TZ: 'Europe/London' });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/UTC offset \(\+01:00 at line 2\) is not Australia\/Sydney's \(\+10:00 then\) in 96 of 96 rows/);
   });
 
   it('refuses bad flags with one line naming the flag and exit status 2', async () => {

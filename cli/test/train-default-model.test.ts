@@ -3,8 +3,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../src/train/envelope.js';
-import { parseHistoryText, measureHistory } from '../src/train/history.js';
-import { readText } from '../src/train/history.js';
+import { readHistory } from '../src/train/history.js';
 
 const models = new URL('../../models/', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, models));
@@ -23,8 +22,10 @@ describe('the committed default model', () => {
   });
 
   it('was trained on the bundled sample history, which still reads to the same rows', async () => {
-    const text = await readText(new URL('sample-history.csv.gz', models).pathname);
-    const h = measureHistory([parseHistoryText('sample-history.csv.gz', text)], { timezone: env.timezone });
+    const h = await readHistory([new URL('sample-history.csv.gz', models).pathname], { timezone: env.timezone });
+    expect(h.rejected).toBe(0);
+    expect(h.report.gaps.count).toBe(0);
+    expect(h.report.zone.mismatches).toBe(0);
     expect(h.rows).toHaveLength(env.history.rows);
     expect(new Date(h.from).toISOString()).toBe(env.history.from);
     expect(new Date(h.to).toISOString()).toBe(env.history.to);

@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cellStats, quantileSorted } from '../src/train/cells.js';
 import { TrainError } from '../src/train/errors.js';
-import { checkHistory, inferIntervalMs, measureHistory, parseHistoryText, parseTimestamp, readHistory } from '../src/train/history.js';
+import { HistoryError } from '@stream-smarts/contracts';
+import { readHistory } from '../src/train/history.js';
 
 const H = 3_600_000;
 const dir = mkdtempSync(join(tmpdir(), 'train-history-'));
@@ -23,116 +24,100 @@ function csv(start: string, days: number, stepS: number, wh: (i: number, t: numb
   return lines.join('\n') + '\n';
 }
 
-describe('history parsing', () => {
-  it('reads timestamps with Z, ±hh:mm and ±hhmm offsets and refuses ones without', () => {
-    expect(parseTimestamp('2018-08-05T04:00:00Z')).toBe(Date.parse('2018-08-05T04:00:00Z'));
-    expect(parseTimestamp('2018-08-05T14:00:00+10:00')).toBe(Date.parse('2018-08-05T04:00:00Z'));
-    expect(parseTimestamp('2018-08-05 14:00+1000')).toBe(Date.parse('2018-08-05T04:00:00Z'));
-    expect(parseTimestamp('2018-08-05T14:00:00')).toMatch(/no UTC offset/);
-    expect(parseTimestamp('yesterday')).toMatch(/not ISO-8601/);
-  });
+/** Writes a history file and reads it with train's reader (the one history reader plus the measure). */
+function file(name: string, text: string | Buffer): string {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
 
-  it('infers the interval per file from the most common spacing, gaps allowed', () => {
-    const ends = [0, 900, 1800, 2700, 3600, 7200, 8100, 9000].map((s) => s * 1000);
-    expect(inferIntervalMs(ends)).toBe(900_000);
-    const p = parseHistoryText('q.csv', csv('2026-01-05T00:00:00Z', 1, 900).split('\n').filter((_, i) => i % 7 !== 3).join('\n'));
-    expect(p.intervalMs).toBe(900_000);
-    expect(parseHistoryText('s.csv', csv('2026-01-05T00:00:00Z', 0.01, 1)).intervalMs).toBe(1000);
-  });
-
-  it('reports bad rows with file and line, and keeps the good ones', () => {
-    const text = ['timestamp,wh', '2026-01-05T01:00:00Z,100', '2026-01-05T02:00:00Z,abc', 'not-a-time,5', '2026-01-05T04:00:00Z,-3', '', '2026-01-05T05:00:00Z,7', '2026-01-05T05:00:00Z,8', '2026-01-05T06:00:00Z,9'].join('\n');
-    const p = parseHistoryText('h.csv', text);
-    expect(p.readings.map((r) => r.line)).toEqual([2, 7, 9]);
-    expect(p.intervalMs).toBe(H);
-    expect(p.bad.map((b) => `${b.file}:${b.line}`)).toEqual(['h.csv:3', 'h.csv:4', 'h.csv:5', 'h.csv:8']);
-    expect(p.bad[0]!.reason).toMatch(/wh "abc" is not a number/);
-    expect(p.bad[2]!.reason).toMatch(/negative/);
-    expect(p.bad[3]!.reason).toMatch(/duplicate timestamp/);
-    expect(p.dataLines).toBe(7);
-  });
-
-  it('reads JSON lines of raw_power records using ts, wh and interval_s', () => {
-    const t0 = Date.parse('2026-01-05T00:00:00Z');
-    const recs = [1, 2, 3].map((i) => JSON.stringify({ ts: t0 + i * 60_000, meter_id: 'm', day: 1, hour: 0, kwh: 0, wh: 5, interval_s: 60, pulses: 5 }));
-    recs.push('{"ts": "soon", "wh": 1, "interval_s": 60}', '{broken', JSON.stringify({ ts: t0 + 240_000, wh: 5, interval_s: 0 }));
-    const p = parseHistoryText('r.jsonl', recs.join('\n'));
-    expect(p.format).toBe('jsonl');
-    expect(p.readings).toHaveLength(3);
-    expect(p.readings[0]!.intervalMs).toBe(60_000);
-    expect(p.bad.map((b) => b.line)).toEqual([4, 5, 6]);
-  });
-
-  it('refuses a CSV without the timestamp,wh header', () => {
-    expect(() => parseHistoryText('x.csv', 'time,energy\n1,2\n')).toThrow(/x\.csv:1: expected a CSV header naming columns timestamp and wh/);
+describe('train reads its history through the one history reader', () => {
+  it('keeps the good rows and reports the bad ones with file and line', async () => {
+    // 8 days hourly plus four bad rows: 4 of 196 is 2 %, tolerated with --max-bad-share 0.03.
+    const lines = csv('2026-01-05T00:00:00Z', 8, 3600).trimEnd().split('\n');
+    lines.splice(3, 0, '2026-01-05T02:30:00Z,abc', 'not-a-time,5', '2026-01-05T02:40:00Z,-3');
+    lines.splice(10, 0, lines[9]!);
+    const f = file('bad-rows.csv', lines.join('\n') + '\n');
+    const h = await readHistory([f], { timezone: 'UTC', maxBadShare: 0.03 });
+    expect(h.rejected).toBe(4);
+    expect(h.bad.map((b) => `${b.line} ${b.kind}`)).toEqual(['4 bad', '5 bad', '6 bad', '11 duplicate']);
+    expect(h.bad[0]!.reason).toMatch(/wh "abc" is not a number/);
+    expect(h.bad[2]!.reason).toMatch(/negative/);
+    expect(h.bad[3]!.reason).toMatch(/duplicate timestamp .* \(also line 10\)/);
+    expect(h.files[0]).toMatchObject({ format: 'csv', intervalS: 3600, rejected: 4 });
   });
 
   it('stops when more than --max-bad-share of rows are bad, listing the first few with file:line', async () => {
     // 8 days hourly = 192 rows; every 50th bad = 3 rows, 1.6 %.
-    const f = join(dir, 'bad.csv');
-    writeFileSync(f, csv('2026-01-05T00:00:00Z', 8, 3600, (i) => (i % 50 === 0 ? 'x' : 100)));
+    const f = file('bad.csv', csv('2026-01-05T00:00:00Z', 8, 3600, (i) => (i % 50 === 0 ? 'x' : 100)));
     const err = await readHistory([f], { timezone: 'UTC' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TrainError);
-    expect((err as TrainError).message).toMatch(/3 of 192 history rows are bad/);
-    expect((err as TrainError).message).toContain(`${f}:51: wh "x" is not a number`);
-    expect((err as TrainError).fix).toMatch(/--max-bad-share/);
+    expect(err).toBeInstanceOf(HistoryError);
+    expect((err as HistoryError).message).toMatch(/3 of 192 history rows are bad/);
+    expect((err as HistoryError).message).toContain(`${f}:51: wh "x" is not a number`);
+    expect((err as HistoryError).fix).toMatch(/--max-bad-share/);
     const ok = await readHistory([f], { timezone: 'UTC', maxBadShare: 0.02 });
-    expect(ok.bad).toHaveLength(3);
+    expect(ok.rejected).toBe(3);
     expect(ok.rows).toHaveLength(189);
   });
 
   it('reads gzipped files and refuses a history shorter than a week', async () => {
-    const f = join(dir, 'short.csv.gz');
-    writeFileSync(f, gzipSync(csv('2026-01-05T00:00:00Z', 5, 900)));
+    const f = file('short.csv.gz', gzipSync(csv('2026-01-05T00:00:00Z', 5, 900)));
     const err = await readHistory([f], { timezone: 'UTC' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrainError);
     expect((err as TrainError).message).toMatch(/only 5\.0 days.*at least one week/);
-    const g = join(dir, 'week.csv.gz');
-    writeFileSync(g, gzipSync(csv('2026-01-05T00:00:00Z', 8, 900)));
+    const g = file('week.csv.gz', gzipSync(csv('2026-01-05T00:00:00Z', 8, 900)));
     const h = await readHistory([g], { timezone: 'UTC' });
-    // The first three 15-minute readings cover under half an hour... the first under half the hour is skipped.
+    // The first 15-minute reading covers under half the hour and is skipped.
     expect(h.partial).toBe(1);
     expect(h.rows).toHaveLength(8 * 96 - 1);
-    expect(h.rows.at(-1)!.kwh).toBeCloseTo(40, 9);
+    expect(h.rows.at(h.rows.length - 1).kwh).toBeCloseTo(40, 9);
+  });
+
+  it('keeps a gap a gap: no readings made up, the trailing hour restarts, the gap reported with its span', async () => {
+    // 8 days of 15-minute readings with a day missing in the middle.
+    const lines = csv('2026-01-05T00:00:00Z', 9, 900).trimEnd().split('\n');
+    const kept = [lines[0]!, ...lines.slice(1).filter((l) => !l.startsWith('2026-01-08'))];
+    const h = await readHistory([file('gap.csv', kept.join('\n') + '\n')], { timezone: 'UTC' });
+    expect(h.rows).toHaveLength(9 * 96 - 96 - 2);
+    expect(h.report.gaps.count).toBe(1);
+    expect(h.report.gaps.totalMs).toBe(86_400_000);
+    expect(h.report.warnings().join('\n')).toMatch(/1 gap in the history, 24\.0 h in all .*2026-01-07T23:45:00\.000Z to 2026-01-08T23:45:00\.000Z/);
+    // After the gap the hour is rebuilt from new readings only: the constant 10 Wh a quarter reads 40 Wh/h again.
+    for (const r of h.rows) expect(r.kwh).toBeCloseTo(40, 9);
   });
 });
 
 describe('the trailing-hour measure of a history', () => {
-  it('for hourly data is the hour\'s Wh, labelled with the hour the interval covers', () => {
-    const p = parseHistoryText('h.csv', csv('2026-01-05T00:00:00Z', 7, 3600, (i) => i));
-    const h = measureHistory([p], { timezone: 'UTC' });
+  it("for hourly data is the hour's Wh, labelled with the hour the interval covers", async () => {
+    const h = await readHistory([file('h.csv', csv('2026-01-05T00:00:00Z', 7, 3600, (i) => i))], { timezone: 'UTC' });
     // 2026-01-05 is a Monday; the reading ending 01:00 is hour 0.
-    expect(h.rows[0]).toEqual({ endMs: Date.parse('2026-01-05T01:00:00Z'), day: 1, hour: 0, kwh: 1 });
-    expect(h.rows[23]).toMatchObject({ day: 1, hour: 23, kwh: 24 });
-    expect(h.rows[24]).toMatchObject({ day: 2, hour: 0, kwh: 25 });
+    expect(h.rows.at(0)).toEqual({ endMs: Date.parse('2026-01-05T01:00:00Z'), day: 1, hour: 0, kwh: 1 });
+    expect(h.rows.at(23)).toMatchObject({ day: 1, hour: 23, kwh: 24 });
+    expect(h.rows.at(24)).toMatchObject({ day: 2, hour: 0, kwh: 25 });
   });
 
-  it('follows local time across a DST change: the trailing hour stays 60 real minutes', () => {
+  it('follows local time across a DST change: the trailing hour stays 60 real minutes', async () => {
     // Europe/London springs forward 2026-03-29 01:00 GMT → 02:00 BST. A constant 1 kW every 15 min.
-    const p = parseHistoryText('dst.csv', csv('2026-03-28T00:00:00Z', 2, 900, () => 250));
-    const h = measureHistory([p], { timezone: 'Europe/London' });
-    for (const r of h.rows) if (r.endMs >= Date.parse('2026-03-28T01:00:00Z')) expect(r.kwh).toBeCloseTo(1000, 9);
-    const hoursOn29 = new Set(h.rows.filter((r) => r.endMs > Date.parse('2026-03-29T00:00:00Z') && r.endMs <= Date.parse('2026-03-29T23:00:00Z')).map((r) => r.hour));
+    const h = [...(await readHistory([file('dst.csv', csv('2026-03-25T00:00:00Z', 8, 900, () => 250))], { timezone: 'Europe/London' })).rows];
+    for (const r of h) if (r.endMs >= Date.parse('2026-03-25T01:00:00Z')) expect(r.kwh).toBeCloseTo(1000, 9);
+    const hoursOn29 = new Set(h.filter((r) => r.endMs > Date.parse('2026-03-29T00:00:00Z') && r.endMs <= Date.parse('2026-03-29T23:00:00Z')).map((r) => r.hour));
     // Local hour 1 does not exist that day; the readings just after the change are hour 2 (BST).
     expect(hoursOn29.has(1)).toBe(false);
-    const after = h.rows.find((r) => r.endMs === Date.parse('2026-03-29T01:15:00Z'))!;
-    expect(after).toMatchObject({ day: 7, hour: 2 });
+    expect(h.find((r) => r.endMs === Date.parse('2026-03-29T01:15:00Z'))).toMatchObject({ day: 7, hour: 2 });
     // Autumn: 2026-10-25 01:00 BST → 01:00 GMT; local hour 1 happens twice, both labelled 1.
-    const q = parseHistoryText('dst2.csv', csv('2026-10-24T00:00:00Z', 2, 900, () => 250));
-    const k = measureHistory([q], { timezone: 'Europe/London' });
-    const hour1 = k.rows.filter((r) => r.endMs > Date.parse('2026-10-25T00:00:00Z') && r.endMs <= Date.parse('2026-10-25T02:00:00Z') && r.hour === 1);
+    const k = [...(await readHistory([file('dst2.csv', csv('2026-10-20T00:00:00Z', 8, 900, () => 250))], { timezone: 'Europe/London' })).rows];
+    const hour1 = k.filter((r) => r.endMs > Date.parse('2026-10-25T00:00:00Z') && r.endMs <= Date.parse('2026-10-25T02:00:00Z') && r.hour === 1);
     expect(hour1).toHaveLength(8);
     for (const r of hour1) expect(r.kwh).toBeCloseTo(1000, 9);
   });
 
-  it('rejects a reading that overlaps another file\'s, as a bad row', () => {
-    const a = parseHistoryText('a.csv', csv('2026-01-05T00:00:00Z', 8, 3600));
-    const b = parseHistoryText('b.csv', ['timestamp,wh', '2026-01-05T05:30:00Z,5', '2026-01-05T06:30:00Z,5'].join('\n'));
-    const h = measureHistory([a, b], { timezone: 'UTC' });
-    expect(h.bad.map((x) => `${x.file}:${x.line}`)).toEqual(['b.csv:2', 'b.csv:3']);
-    expect(h.bad[0]!.reason).toMatch(/overlaps an earlier reading/);
-    expect(() => checkHistory([a, b], h, 0.02)).not.toThrow();
-    expect(() => checkHistory([a, b], h, 0.01)).toThrow(/2 of 194 history rows are bad/);
+  it("rejects a reading that overlaps another file's, as a bad row; files merge in time order", async () => {
+    const a = file('a.csv', csv('2026-01-05T00:00:00Z', 8, 3600));
+    const b = file('b.csv', ['timestamp,wh', '2026-01-05T05:30:00Z,5', '2026-01-05T06:30:00Z,5'].join('\n'));
+    const h = await readHistory([b, a], { timezone: 'UTC', maxBadShare: 0.02 });
+    expect(h.bad.map((x) => `${x.file}:${x.line}`)).toEqual([`${b}:2`, `${b}:3`]);
+    expect(h.bad[0]!.reason).toMatch(/is before .*a\.csv:\d+'s .*: rows must be in time order/);
+    await expect(readHistory([a, b], { timezone: 'UTC' })).rejects.toThrow(/2 of 194 history rows are bad/);
   });
 });
 

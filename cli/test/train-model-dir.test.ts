@@ -53,7 +53,7 @@ describe('model card', () => {
       cells,
       hours: Array.from({ length: 24 }, (_, hour) => ({ hour, lower: 100, upper: 200 })),
     };
-    const card = renderModelCard(env, { files: [], bad: [{ file: 'h.csv', line: 7, reason: 'wh "x" is not a number' }], partial: 0 });
+    const card = renderModelCard(env, { files: [], bad: [{ file: 'h.csv', line: 7, kind: 'bad', reason: 'wh "x" is not a number' }], rejected: 1, partial: 0 });
     expect(card).toContain('1 of 168 cells have fewer than 10 rows: Wed 4:00 (2).');
     expect(card).toMatch(/\| Wed \| 40 \| 40 \| 40 \| 40 \| 2 ! \| 40 /);
     expect(card).toContain('| rows rejected | 3 |');

@@ -10,6 +10,7 @@ import { dayHourOfReading } from '@stream-smarts/contracts';
 import { mulberry32 } from '@stream-smarts/pi-collector';
 import { startH2O, type RunningH2O } from '../../testing/h2o/server.js';
 import { register } from '../src/commands/train.js';
+import { reportError } from '../src/report-error.js';
 import { cellIndex, cellStats } from '../src/train/cells.js';
 import { findUdfJar, score, type Envelope } from '../src/train/envelope.js';
 import { train, type TrainResult } from '../src/train/run.js';
@@ -171,7 +172,9 @@ describe('train against a real H2O on a history shaped like the 2018 reference',
       const program = new Command().exitOverride().option('--json').option('--h2o-url <url>').option('--timezone <zone>').option('--log-level <level>');
       register(program);
       process.exitCode = 0;
-      await program.parseAsync(['node', 'stream-smarts', '--json', '--log-level', 'silent', '--h2o-url', h2o.url, '--timezone', TZ, 'train', ...args]);
+      const argv = ['node', 'stream-smarts', '--json', '--log-level', 'silent', '--h2o-url', h2o.url, '--timezone', TZ, 'train', ...args];
+      // Errors go through the CLI's one reporter, as main.ts does.
+      await program.parseAsync(argv).catch((e: unknown) => (process.exitCode = reportError(e, 'train', argv)));
       const code = process.exitCode;
       process.exitCode = 0;
       return code;

@@ -54,13 +54,29 @@ export function scrubber(secrets: readonly string[]): (line: string) => string {
   };
 }
 
+/** Called before every log line is written: a progress bar on stderr clears its line (cli/src/progress.ts). */
+let logLineHook: (() => void) | undefined;
+
+/** Sets the hook run before each log line; returns a function that removes it. */
+export function beforeLogLines(hook: () => void): () => void {
+  logLineHook = hook;
+  return () => {
+    if (logLineHook === hook) logLineHook = undefined;
+  };
+}
+
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const scrub = scrubber(opts.secrets ?? []);
   const usePretty = opts.pretty ?? (opts.destination === undefined && Boolean(process.stderr.isTTY));
   const sink: { write(line: string): unknown } = usePretty
     ? pretty({ destination: 2, sync: true, colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname' })
     : (opts.destination ?? { write: (line: string) => process.stderr.write(line) });
-  const destination: DestinationStream = { write: (line: string) => void sink.write(scrub(line)) };
+  const destination: DestinationStream = {
+    write: (line: string) => {
+      logLineHook?.();
+      void sink.write(scrub(line));
+    },
+  };
   return pino(
     {
       level: opts.level ?? 'info',

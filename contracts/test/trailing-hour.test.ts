@@ -43,6 +43,18 @@ describe('TrailingHour', () => {
     expect(v).toEqual({ kwh: 600, coverage: 1 / 60 });
   });
 
+  it('restarts after a gap shorter than an hour: the readings before it are not averaged in', () => {
+    const th = new TrailingHour();
+    for (let i = 1; i <= 60; i++) th.push(T0 + i * 60_000, 50, 60_000);
+    // 10 minutes missing (01:00–01:10), then 10 Wh in the minute ending 01:11.
+    const v = th.push(T0 + 71 * 60_000, 10, 60_000);
+    expect(v).toEqual({ kwh: 600, coverage: 1 / 60 });
+    let w = v;
+    for (let i = 72; i <= 130; i++) w = th.push(T0 + i * 60_000, 10, 60_000);
+    expect(w.coverage).toBe(1);
+    expect(w.kwh).toBeCloseTo(600, 9);
+  });
+
   it('rejects readings out of order, overlapping, negative, or with an interval over an hour', () => {
     const th = new TrailingHour();
     th.push(T0 + 10 * 60_000, 5, 60_000);

@@ -81,7 +81,13 @@ function instantOf(s: string | undefined, what: string): number | undefined {
   return t;
 }
 
-export function createSource(cfg: CollectorSettings, timezone: string, flags: SourceFlags, log: Logger): PulseSource {
+/** How a replayed history is read: the history settings (historySettings) and a progress callback. */
+export interface ReplayReading {
+  history?: { maxPowerKw: number; maxBadShare: number };
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
+}
+
+export function createSource(cfg: CollectorSettings, timezone: string, flags: SourceFlags, log: Logger, replay: ReplayReading = {}): PulseSource {
   if (cfg.impulsesPerKwh <= 0) throw new Error(`meter constant must be positive impulses per kWh; got ${cfg.impulsesPerKwh}`);
   switch (cfg.source) {
     case 'gpio':
@@ -94,6 +100,10 @@ export function createSource(cfg: CollectorSettings, timezone: string, flags: So
         speed: speedOf(flags.speed, Infinity),
         whPerPulse: 1000 / cfg.impulsesPerKwh,
         intervalS: cfg.intervalS,
+        timezone,
+        log,
+        ...(replay.history ?? {}),
+        ...(replay.onProgress ? { onProgress: replay.onProgress } : {}),
       });
     case 'simulator': {
       const speed = speedOf(flags.speed, 1);

@@ -128,6 +128,23 @@ export class IntervalAccumulator {
     }
   }
 
+  /**
+   * A gap in a replayed history: nothing is known of the meter up to `to`. The intervals ending
+   * by then are skipped (emitting nothing: their energy is unknown, not zero) unless pulses are
+   * already counted in the open one; the trailing-hour measure restarts at the next reading.
+   */
+  gap(to: number): void {
+    this.init(to);
+    if (this.openEnd > to) return;
+    if (this.openPulses > 0) this.close();
+    const last = Math.floor(to / this.intervalMs) * this.intervalMs;
+    if (last >= this.openEnd) {
+      this.lastClosed = last;
+      this.openEnd = last + this.intervalMs;
+      this.openPulses = 0;
+    }
+  }
+
   /** After a crash between spooling a reading and checkpointing: the spool knows better. */
   reconcile(lastSpooled: Reading[]): void {
     for (const r of lastSpooled) {

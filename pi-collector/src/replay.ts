@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { HistoryError, HistoryReader, HistoryReport, HISTORY_FORMATS_HINT, linesOf, openText, parseInstant, type HistoryReport as Report, type Logger } from '@stream-smarts/contracts';
 import { z } from 'zod';
 import { intervalEndOf } from './intervals.js';
 import type { PulseSink, PulseSource } from './source.js';
@@ -6,16 +6,22 @@ import type { PulseSink, PulseSource } from './source.js';
 /**
  * Replays a history file as meter pulses, at real speed, accelerated, or as fast as possible.
  *
- *   csv     `timestamp,wh` — ISO-8601 with offset, Wh used in the interval ENDING at the timestamp
- *           (the interval starts at the previous line's timestamp; the first line's interval is
- *           the collector's). A header line `timestamp,wh` is allowed.
- *   jsonl   raw_power readings, one JSON object a line: at least ts (epoch ms), wh, interval_s.
+ *   csv     `timestamp,wh` — ISO-8601 with offset (or epoch ms), Wh used in the interval ENDING at
+ *           the timestamp; the interval is the file's most common spacing. .gz is fine.
+ *   jsonl   raw_power readings, one JSON object a line: at least ts, wh, interval_s. .gz is fine.
  *   pulses  one pulse a line: epoch ms or ISO-8601 with offset, in time order.
+ *
+ * csv and jsonl are read by the one history reader (contracts/src/history), streaming: bad,
+ * duplicate and out-of-order rows are skipped and reported as file:line, physically impossible
+ * ones (STREAM_SMARTS_MAX_POWER_KW) too, and too many stop the replay. A gap in the file stays a
+ * gap: the sink is told (PulseSink.gap) instead of being handed a week of quiet intervals.
  *
  * Energy is turned into pulses spread evenly over each interval, carrying the fraction of a pulse
  * to the next line, so sum(wh) in equals pulses × Wh per pulse out (to within one pulse at the end).
- * A replay file is taken as complete: at its end the interval holding its last instant is closed.
- * The cursor (byte offset, carried fraction, previous instant) makes a killed replay resume exactly.
+ * Pulses are handed over in one call per collector interval, so the work per line is bounded by
+ * the interval count, not the energy. A replay file is taken as complete: at its end the interval
+ * holding its last instant is closed. The cursor (line, carried fraction, previous instant) makes
+ * a killed replay resume exactly.
  */
 export type ReplayFormat = 'csv' | 'jsonl' | 'pulses';
 
@@ -25,39 +31,38 @@ export interface ReplayOptions {
   /** 1 = real time, 60 = a minute per second, Infinity = as fast as possible. */
   speed: number;
   whPerPulse: number;
-  /** Interval of the first CSV line (and of the collector). */
+  /** Interval of the collector (and of a CSV with a single line). */
   intervalS: number;
+  /** Zone in use: the file's UTC offsets are checked against it. */
+  timezone?: string;
+  maxPowerKw?: number;
+  maxBadShare?: number;
+  /** Where the reader's warnings go (skipped rows, gaps, offsets). */
+  log?: Logger;
+  /** Bytes of the file read so far, of its size. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
 }
 
-const Cursor = z.object({ o: z.number().int().nonnegative(), c: z.number().nonnegative(), p: z.number().nullable() });
+const Cursor = z.object({ l: z.number().int().nonnegative(), c: z.number().nonnegative(), p: z.number().nullable() });
 type CursorT = z.infer<typeof Cursor>;
 
-const JsonReading = z.object({ ts: z.number().int().nonnegative(), wh: z.number().finite().nonnegative(), interval_s: z.number().int().positive() });
-
-export function formatOf(path: string, given?: ReplayFormat): ReplayFormat {
+/** The format a name implies: pulses files by name; csv and jsonl are told apart by the reader. */
+export function formatOf(path: string, given?: ReplayFormat): ReplayFormat | undefined {
   if (given) return given;
-  if (/\.csv$/i.test(path)) return 'csv';
-  if (/\.(jsonl|ndjson|json)$/i.test(path)) return 'jsonl';
-  if (/\.(pulses|txt)$/i.test(path)) return 'pulses';
-  throw new Error(`cannot tell the replay format of ${path} from its name; give --replay-format csv, jsonl or pulses`);
-}
-
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
-
-function parseInstant(s: string, where: () => string): number {
-  if (/^\d+$/.test(s)) return Number(s);
-  if (!ISO_WITH_OFFSET.test(s)) throw new Error(`${where()}: "${s}" is not an ISO-8601 timestamp with an offset (e.g. 2026-11-23T10:01:00+11:00) or epoch milliseconds`);
-  const t = Date.parse(s);
-  if (!Number.isFinite(t)) throw new Error(`${where()}: "${s}" is not a valid date`);
-  return t;
+  if (/\.(pulses|txt)(\.gz)?$/i.test(path)) return 'pulses';
+  if (/\.(jsonl|ndjson|json)(\.gz)?$/i.test(path)) return 'jsonl';
+  if (/\.csv(\.gz)?$/i.test(path)) return 'csv';
+  return undefined;
 }
 
 export class ReplaySource implements PulseSource {
   readonly kind = 'replay' as const;
   readonly live = false;
-  readonly format: ReplayFormat;
+  readonly format: ReplayFormat | undefined;
   /** Lines handed over (for progress logs). */
   lines = 0;
+  /** What the reader found (bad rows, gaps, zone), once run has read the file. */
+  report: Report | undefined;
 
   constructor(private readonly opts: ReplayOptions) {
     this.format = formatOf(opts.path, opts.format);
@@ -65,94 +70,125 @@ export class ReplaySource implements PulseSource {
   }
 
   async run(sink: PulseSink, from: string | null, signal: AbortSignal): Promise<void> {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(this.opts.path);
-    } catch (e) {
-      throw new Error(`cannot read the replay file ${this.opts.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    let cur: CursorT = { o: 0, c: 0, p: null };
+    let cur: CursorT = { l: 0, c: 0, p: null };
     if (from !== null) {
       const parsed = Cursor.safeParse(safeJson(from));
       if (!parsed.success) throw new Error(`the saved replay position ${from} is not one this version understands; use a fresh --state-dir`);
       cur = parsed.data;
     }
-    const lineNo = (offset: number) => buf.subarray(0, offset).toString('utf8').split('\n').length;
+    const iMs = this.opts.intervalS * 1000;
     let wall0: number | undefined;
     let virt0 = 0;
     let sinceYield = 0;
-    const iMs = this.opts.intervalS * 1000;
-
-    while (cur.o < buf.length && !signal.aborted) {
-      let nl = buf.indexOf(10, cur.o);
-      if (nl < 0) nl = buf.length;
-      const line = buf.subarray(cur.o, nl).toString('utf8').trim();
-      const next = nl + 1;
-      if (line === '' || line.startsWith('#') || /^timestamp\s*,/i.test(line)) {
-        cur = { ...cur, o: next };
-        continue;
+    const paced = Number.isFinite(this.opts.speed);
+    const pace = async (start: number, end: number) => {
+      if (wall0 === undefined) {
+        wall0 = Date.now();
+        virt0 = start;
       }
-      const at = cur.o;
-      const where = () => `${this.opts.path}:${lineNo(at)}`;
-      // Decode the line into (instant, pulses at evenly spread instants in (prev, instant]).
-      let end: number;
-      let wh: number | undefined;
-      let start: number;
-      if (this.format === 'pulses') {
-        end = parseInstant(line, where);
-        start = end;
-      } else if (this.format === 'csv') {
-        const parts = line.split(',');
-        if (parts.length !== 2) throw new Error(`${where()}: expected "timestamp,wh", got "${line.slice(0, 80)}"`);
-        end = parseInstant(parts[0]!.trim(), where);
-        wh = Number(parts[1]!.trim());
-        if (!Number.isFinite(wh) || wh < 0) throw new Error(`${where()}: wh "${parts[1]}" is not a non-negative number`);
-        start = cur.p ?? end - iMs;
-      } else {
-        const r = JsonReading.safeParse(safeJson(line));
-        if (!r.success) throw new Error(`${where()}: not a raw_power reading with ts, wh and interval_s: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-        end = r.data.ts;
-        wh = r.data.wh;
-        start = end - r.data.interval_s * 1000;
-      }
-      if (cur.p !== null && end < cur.p) throw new Error(`${where()}: ${new Date(end).toISOString()} is before the previous line's ${new Date(cur.p).toISOString()}; a replay must be in time order`);
+      const wait = wall0 + (end - virt0) / this.opts.speed - Date.now();
+      if (wait > 5) await sleep(wait, signal);
+    };
+    // Awaited only every 200 lines (and pace only when paced): an await per line would cost more than the line.
+    const yieldNow = async () => {
+      sinceYield = 0;
+      // A slow consumer holds the replay back (backpressure); else let timers and signals run.
+      if (sink.drain) await sink.drain();
+      else await new Promise((r) => setImmediate(r));
+    };
 
-      // Pace: the line's instant maps to wall time by the speed factor.
-      if (Number.isFinite(this.opts.speed)) {
-        if (wall0 === undefined) {
-          wall0 = Date.now();
-          virt0 = start;
+    if (this.format === 'pulses') {
+      const report = new HistoryReport(this.opts.maxBadShare ?? 0.01);
+      this.report = report;
+      const src = await openText(this.opts.path);
+      for await (const { line, text } of lines(linesOf(this.opts.path, src.chunks))) {
+        const l = text.trim();
+        if (l === '' || l.startsWith('#')) continue;
+        report.dataLines++;
+        if (line <= cur.l) continue;
+        const t = parseInstant(l);
+        const bad = typeof t === 'string' ? t : cur.p !== null && t.ms < cur.p ? `${new Date(t.ms).toISOString()} is before the previous line's ${new Date(cur.p).toISOString()}: pulses must be in time order` : undefined;
+        if (bad !== undefined || typeof t === 'string') {
+          report.bad({ file: this.opts.path, line, kind: typeof t === 'string' ? 'bad' : 'out-of-order', reason: bad! });
+          report.checkShare(false);
+          continue;
         }
-        const due = wall0 + (end - virt0) / this.opts.speed;
-        const wait = due - Date.now();
-        if (wait > 5) await sleep(wait, signal);
-        if (signal.aborted) break;
+        if (paced) await pace(t.ms, t.ms);
+        if (signal.aborted) return;
+        sink.pulse(t.ms, 1);
+        report.readings++;
+        cur = { l: line, c: 0, p: t.ms };
+        this.lines++;
+        sink.commit(JSON.stringify(cur));
+        if (++sinceYield >= 200) await yieldNow();
+        if (signal.aborted) return;
       }
-
-      let carry = cur.c;
-      if (wh === undefined) {
-        sink.pulse(end, 1);
-      } else {
-        const exact = (carry + wh) / this.opts.whPerPulse;
-        const n = Math.floor(exact + 1e-9);
-        carry = Math.max(0, (exact - n) * this.opts.whPerPulse);
-        const span = end - start;
-        for (let k = 1; k <= n; k++) sink.pulse(span > 0 ? start + Math.ceil((k * span) / n) : end, 1);
-        sink.advance(end);
+      report.checkShare(true);
+      if (report.readings === 0 && cur.p === null) throw new HistoryError(`replay file ${this.opts.path} holds no pulses`, 'a pulses file has one instant a line (epoch ms or ISO-8601 with offset)');
+    } else {
+      const reader = new HistoryReader([this.opts.path], {
+        ...(this.format ? { format: this.format } : {}),
+        ...(this.opts.timezone ? { timezone: this.opts.timezone } : {}),
+        ...(this.opts.maxPowerKw !== undefined ? { maxPowerKw: this.opts.maxPowerKw } : {}),
+        ...(this.opts.maxBadShare !== undefined ? { maxBadShare: this.opts.maxBadShare } : {}),
+        ...(this.opts.onProgress ? { onProgress: this.opts.onProgress } : {}),
+        defaultIntervalMs: iMs,
+        signal,
+      });
+      this.report = reader.report;
+      {
+        for await (const batch of reader.batches()) for (const r of batch) {
+          if (r.line <= cur.l) continue;
+          const end = r.endMs;
+          const start = end - r.intervalMs;
+          if (cur.p !== null && start > cur.p) {
+            // A gap: nothing is known of the meter between the two readings.
+            sink.advance(cur.p);
+            if (sink.gap) sink.gap(cur.p, start);
+          }
+          if (paced) await pace(start, end);
+          if (signal.aborted) return;
+          const exact = (cur.c + r.wh) / this.opts.whPerPulse;
+          const n = Math.floor(exact + 1e-9);
+          const carry = Math.max(0, (exact - n) * this.opts.whPerPulse);
+          spreadPulses(sink, start, end, n, iMs);
+          sink.advance(end);
+          cur = { l: r.line, c: carry, p: end };
+          this.lines++;
+          sink.commit(JSON.stringify(cur));
+          if (++sinceYield >= 200) await yieldNow();
+        }
       }
-      cur = { o: next, c: carry, p: end };
-      this.lines++;
-      sink.commit(JSON.stringify(cur));
-      if (++sinceYield >= 200) {
-        sinceYield = 0;
-        await new Promise((r) => setImmediate(r));
-      }
+      // What was skipped (rows, gaps, zone): said once the file is read; a read that gave up said it in its error.
+      for (const w of reader.report.warnings()) this.opts.log?.warn(w);
     }
     if (!signal.aborted && cur.p !== null) {
       sink.advance(intervalEndOf(cur.p, iMs));
       sink.commit(JSON.stringify(cur));
     }
   }
+}
+
+/**
+ * Hands `n` pulses spread evenly over (start, end] — the k-th at start + ⌈k·span/n⌉ — to the sink,
+ * one call per collector interval they fall in.
+ */
+export function spreadPulses(sink: Pick<PulseSink, 'pulse'>, start: number, end: number, n: number, intervalMs: number): void {
+  if (n <= 0) return;
+  const span = end - start;
+  let done = 0;
+  for (let b = intervalEndOf(start + 1, intervalMs); ; b += intervalMs) {
+    const upto = b >= end ? n : Math.min(n, Math.floor(((b - start) * n) / span + 1e-9));
+    if (upto > done) {
+      sink.pulse(start + Math.ceil((upto * span) / n), upto - done);
+      done = upto;
+    }
+    if (b >= end) break;
+  }
+}
+
+async function* lines<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const b of batches) yield* b;
 }
 
 function safeJson(s: string): unknown {
@@ -175,3 +211,5 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+export { HISTORY_FORMATS_HINT };

@@ -86,7 +86,9 @@ export class SimulatorSource implements PulseSource {
       sink.advance(chunkEnd);
       t = chunkEnd;
       sink.commit(String(t));
-      await new Promise((r) => setImmediate(r));
+      // A slow consumer holds the simulator back (backpressure); else let timers and signals run.
+      if (sink.drain) await sink.drain();
+      else await new Promise((r) => setImmediate(r));
     }
   }
 }

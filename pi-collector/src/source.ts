@@ -13,6 +13,14 @@ export interface PulseSink {
    * there. Called only at points where the sink's state and the cursor agree.
    */
   commit(cursor: string): void;
+  /**
+   * Replayed histories: nothing is known of the meter between `from` and `to` (a gap in the
+   * file). The intervals in it are unknown, not quiet: a sink that can should skip them rather
+   * than emit zero readings. Without it the source only advances, as before.
+   */
+  gap?(from: number, to: number): void;
+  /** Backpressure: replayable sources await it at their yield points, so a slow consumer holds them back. */
+  drain?(): Promise<void>;
 }
 
 export interface PulseSource {

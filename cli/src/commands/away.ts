@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { notifierConfig, type AwayRecord } from '@stream-smarts/notifier';
-import { CommandError, reportErrors } from '../command-error.js';
+import { CommandError } from '../command-error.js';
 import { createContext, type Context, type GlobalOptions } from '../context.js';
 import { openStore } from './silence.js';
 
@@ -57,12 +57,11 @@ Examples:
   $ stream-smarts away off
   $ stream-smarts away status --store local`,
     )
-    .action((state: string, f: { comment?: string; store?: string }, c: Command) =>
-      reportErrors('away', async () => {
-        const ctx = createContext(c.optsWithGlobals<GlobalOptions>());
-        if (state === 'on' || state === 'off') return setAway(ctx, state === 'on', f);
-        if (state === 'status') return status(ctx, f);
-        throw new CommandError(`"${state}": expected on, off or status`);
-      }),
-    );
+    // Errors go to main.ts's one reporter (cli/src/report-error.ts): one line, the exit code of the error.
+    .action(async (state: string, f: { comment?: string; store?: string }, c: Command) => {
+      const ctx = createContext(c.optsWithGlobals<GlobalOptions>());
+      if (state === 'on' || state === 'off') return setAway(ctx, state === 'on', f);
+      if (state === 'status') return status(ctx, f);
+      throw new CommandError(`"${state}": expected on, off or status`);
+    });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { redactText } from '@stream-smarts/contracts';
 import { createContext, type GlobalOptions } from '../context.js';
 import { healthy, runChecks } from '../doctor/checks.js';
 import { renderTable } from '../table.js';
@@ -8,7 +9,7 @@ export const example = 'stream-smarts doctor                 # is everything nee
 export function register(program: Command): void {
   program
     .command('doctor')
-    .description('check Node, Java/Maven or Docker, Kafka, Schema Registry, ksqlDB and Home Assistant; print fixes')
+    .description('check Node, Java/Maven or Docker (and Compose v2), Kafka, Schema Registry, ksqlDB, Home Assistant and, when H2O_URL is set, H2O; print fixes')
     .addHelpText(
       'after',
       `
@@ -20,7 +21,10 @@ Examples:
     )
     .action(async (_opts, cmd: Command) => {
       const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
-      const results = await runChecks(ctx.config, { loaded: ctx.loaded });
+      const h2oConfigured = (ctx.loaded.settings.find((s) => s.key === 'h2o.url')?.source.kind ?? 'default') !== 'default';
+      // A URL's password and every configured secret are scrubbed from what the checks say (remote errors echo URLs).
+      const scrub = (t: string) => redactText(t, ctx.loaded.secrets);
+      const results = (await runChecks(ctx.config, { loaded: ctx.loaded, h2oConfigured })).map((r) => ({ ...r, detail: scrub(r.detail), ...(r.fix ? { fix: scrub(r.fix) } : {}) }));
       const ok = healthy(results);
       if (ctx.json) {
         ctx.out(JSON.stringify({ ok, checks: results }, null, 2));

@@ -1,8 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createContext, type GlobalOptions } from '../context.js';
-import { CommandError, reportErrors } from '../command-error.js';
+import { historySettings } from '@stream-smarts/contracts';
+import { writeFileAtomic } from '../atomic-file.js';
+import { createContext, KAFKA_STACK_SETTINGS, type GlobalOptions } from '../context.js';
+import { CommandError } from '../command-error.js';
+import { startProgress } from '../progress.js';
+import { onStopSignals, stoppedExitCode } from '../signals.js';
 import { defaultModelDir } from '../run/model.js';
 import { FIGURES, parseDay, parseFigures, renderFigure, type FigureOptions } from '../plot/figures.js';
 import { svgToPng } from '../plot/png.js';
@@ -52,8 +56,10 @@ Figures (power is the trailing-hour energy in Wh/h; hours are local to the model
   timeline  readings, each hour's expected range and the alerts of a run (--alerts) over time,
             with simulated ground truth (--truth) shaded; --from/--to pick a window
 
-Prints the files written (with --json, a JSON list). Exit status: 0 written, 1 an input could
-not be read (missing model, unreadable history), 2 bad usage.
+The history goes through the one history reader (bad, duplicate, out-of-order rows skipped and
+reported as file:line; gaps drawn as gaps). Each file is written whole or not at all. Prints the
+files written (with --json, a JSON list). Exit status: 0 written, 1 an input could not be read
+(missing model, unusable history), 2 bad usage, 130/143 stopped by SIGINT/SIGTERM.
 
 Examples:
   $ stream-smarts plot score
@@ -63,38 +69,44 @@ Examples:
   $ stream-smarts plot timeline --alerts alerts.jsonl --history recent.csv --format png --scale 2`,
     )
     .action(async (names: string[], flags: Flags, cmd: Command) => {
-      const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
-      await reportErrors('plot', async () => {
-        const figures = parseFigures(names);
-        const format = flags.format.trim().toLowerCase();
-        if (format !== 'svg' && format !== 'png' && format !== 'both') throw new CommandError(`--format ${JSON.stringify(flags.format)} is not one of svg, png, both`);
-        const days = Number(flags.days);
-        if (!/^\d+$/.test(flags.days.trim()) || days < 1) throw new CommandError(`--days ${JSON.stringify(flags.days)} is not a whole number of days, 1 or more`);
-        const scale = Number(flags.scale);
-        if (!(scale > 0 && scale <= 8)) throw new CommandError(`--scale ${JSON.stringify(flags.scale)} is not a number above 0 and at most 8`);
-        const o: FigureOptions = {
-          model: flags.model ?? defaultModelDir(),
-          days,
-          day: parseDay(flags.day),
-          ...(flags.history ? { history: flags.history } : {}),
-          ...(flags.alerts ? { alerts: flags.alerts } : {}),
-          ...(flags.truth ? { truth: flags.truth } : {}),
-          ...(flags.from ? { from: flags.from } : {}),
-          ...(flags.to ? { to: flags.to } : {}),
-          ...(flags.title ? { title: flags.title } : {}),
-        };
-        try {
-          await mkdir(flags.out, { recursive: true });
-        } catch (e) {
-          throw new CommandError(`--out ${flags.out}: cannot create the directory: ${(e as Error).message}`, 1);
-        }
-        const written: { figure: string; file: string; format: 'svg' | 'png' }[] = [];
-        const cache = {};
+      const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>(), process.env, {}, { unused: KAFKA_STACK_SETTINGS });
+      const figures = parseFigures(names);
+      const format = flags.format.trim().toLowerCase();
+      if (format !== 'svg' && format !== 'png' && format !== 'both') throw new CommandError(`--format ${JSON.stringify(flags.format)} is not one of svg, png, both`);
+      const days = Number(flags.days);
+      if (!/^\d+$/.test(flags.days.trim()) || days < 1) throw new CommandError(`--days ${JSON.stringify(flags.days)} is not a whole number of days, 1 or more`);
+      const scale = Number(flags.scale);
+      if (!(scale > 0 && scale <= 8)) throw new CommandError(`--scale ${JSON.stringify(flags.scale)} is not a number above 0 and at most 8`);
+      const stop = onStopSignals();
+      const bar = flags.history ? startProgress({ label: 'reading history', total: 1, json: ctx.json }) : undefined;
+      const o: FigureOptions = {
+        model: flags.model ?? defaultModelDir(),
+        days,
+        day: parseDay(flags.day),
+        ...(flags.history ? { history: flags.history } : {}),
+        ...(flags.alerts ? { alerts: flags.alerts } : {}),
+        ...(flags.truth ? { truth: flags.truth } : {}),
+        ...(flags.from ? { from: flags.from } : {}),
+        ...(flags.to ? { to: flags.to } : {}),
+        ...(flags.title ? { title: flags.title } : {}),
+        read: { ...historySettings(ctx.loaded), signal: stop.signal, onProgress: (d, t) => (bar?.setTotal(t), bar?.update(d)) },
+        warn: (line) => ctx.log.warn(line),
+      };
+      try {
+        await mkdir(flags.out, { recursive: true });
+      } catch (e) {
+        throw new CommandError(`--out ${flags.out}: cannot create the directory: ${(e as Error).message}`, 1);
+      }
+      const written: { figure: string; file: string; format: 'svg' | 'png' }[] = [];
+      const cache = {};
+      try {
         for (const fig of figures) {
           const svg = await renderFigure(fig, o, cache);
+          bar?.stop();
+          if (stop.by) break;
           const write = async (file: string, data: string | Buffer, fmt: 'svg' | 'png') => {
             try {
-              await writeFile(file, data);
+              await writeFileAtomic(file, data);
             } catch (e) {
               throw new CommandError(`--out ${flags.out}: cannot write ${file}: ${(e as Error).message}`, 1);
             }
@@ -103,8 +115,17 @@ Examples:
           };
           if (format !== 'png') await write(join(flags.out, `${fig}.svg`), svg, 'svg');
           if (format !== 'svg') await write(join(flags.out, `${fig}.png`), svgToPng(svg, scale), 'png');
+          if (stop.by) break;
         }
-        ctx.out(ctx.json ? JSON.stringify(written, null, 2) : written.map((w) => w.file).join('\n'));
-      });
+      } finally {
+        bar?.stop();
+        stop.dispose();
+      }
+      if (stop.by) {
+        process.stderr.write(`stream-smarts plot: stopped by ${stop.by}${written.length ? `; written before: ${written.map((w) => w.file).join(', ')}` : '; nothing written'}\n`);
+        process.exitCode = stoppedExitCode(stop.by);
+        return;
+      }
+      ctx.out(ctx.json ? JSON.stringify(written, null, 2) : written.map((w) => w.file).join('\n'));
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { ConfigError } from '@stream-smarts/contracts';
-import { createContext, type GlobalOptions } from '../context.js';
+import { createContext, KAFKA_STACK_SETTINGS, type GlobalOptions } from '../context.js';
+import { startProgress } from '../progress.js';
 import { parseDate } from '../run/default-day.js';
 import { openModel } from '../run/model.js';
 import { runPipeline } from '../run/run.js';
@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .option('--date <YYYY-MM-DD>', "simulator: the local date of the simulated day (default today in the model's time zone)")
     .option('--seed <n>', 'simulator: household seed', '1')
     .option('--model <dir>', 'model directory whose envelope.json scores the readings (default models/current)')
-    .option('--alerts-out <file>', 'also write each alert (the alert core\'s Alert object) as a JSON line to this file; `plot` reads it')
+    .option('--alerts-out <file>', 'also append each alert (the alert core\'s Alert object) as a JSON line to this file (kept across runs; delete it to start afresh); `plot` reads it')
     .option('--every <minutes>', 'minutes of event time between status lines (default 15; 1 with --realtime or gpio)')
     .option('--gpiomon <path>', 'gpio: gpiomon command to run (default gpiomon on PATH)');
   for (const f of SETTING_FLAGS) cmd.option(`--${f} <value>`, `as for \`stream-smarts collect\` (see \`stream-smarts config --settings\`)`);
@@ -70,8 +70,9 @@ Alerts go where the sinks say they went: "ALERT to" names the sinks that accepte
 sink that gave up gets a "NOT DELIVERED" line with its reason. Silences (\`stream-smarts silence\`) and
 away mode (\`stream-smarts away\`, STREAM_SMARTS_AWAY_ENTITY) apply, read from notifier.stateDir.
 
-Exit status: 0 done (or stopped with Ctrl-C); 1 the source failed or an alert could not be delivered;
-2 bad flags, settings or model.
+Exit status: 0 done (or stopped with Ctrl-C or SIGTERM, within a second); 1 the source failed (a
+missing or unusable replay file: one line naming the file, the rows and the fix) or an alert could
+not be delivered; 2 bad flags, settings or model. Kafka's settings are not checked: run needs no Kafka.
 
 Examples:
   $ stream-smarts run                                      # a simulated day, heater left on at 04:00
@@ -102,7 +103,8 @@ Examples:
       } catch (e) {
         return fail((e as Error).message);
       }
-      const ctx = createContext(o, process.env, Object.fromEntries(SETTING_FLAGS.map((f) => [f, o[camel(f)]])));
+      // run needs no Kafka, Schema Registry, ksqlDB or H2O: their settings are not checked.
+      const ctx = createContext(o, process.env, Object.fromEntries(SETTING_FLAGS.map((f) => [f, o[camel(f)]])), { unused: KAFKA_STACK_SETTINGS });
       const log = ctx.log.child({ name: 'run' });
       const tz = ctx.loaded.settings.find((s) => s.key === 'timezone');
       if (tz !== undefined && tz.source.kind !== 'default' && ctx.config.timezone !== opened.model.file.timezone) {
@@ -115,8 +117,11 @@ Examples:
         if (e.code !== 'EPIPE') throw e;
         stop();
       });
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      // A replay as fast as possible shows a bar (on a terminal, not with --json); paced runs show their lines.
+      const bar = flags.source === 'replay' && speed === Infinity ? startProgress({ label: 'replaying', total: 1, json: ctx.json }) : undefined;
+      const out = bar && process.stdout.isTTY ? (line: string) => (process.stderr.write('\r\x1b[K'), ctx.out(line)) : ctx.out;
       try {
         const summary = await runPipeline({
           loaded: ctx.loaded,
@@ -133,20 +138,17 @@ Examples:
           ...(flags.alertsOut ? { alertsOut: flags.alertsOut } : {}),
           json: ctx.json,
           everyMin: flags.every !== undefined ? Number(flags.every) : speed === 1 || flags.source === 'gpio' ? 1 : 15,
-          out: ctx.out,
+          out,
           signal: ac.signal,
+          ...(bar ? { onReplayProgress: (d: number, t: number) => (bar.setTotal(t), bar.update(d)) } : {}),
         });
         if (summary.undelivered.length > 0) {
           const sinks = [...new Set(summary.undelivered.map((u) => u.sink))];
           process.stderr.write(`stream-smarts run: ${summary.undelivered.length} alert deliveries failed (${sinks.join(', ')}): ${summary.undelivered[0]!.detail}; see \`stream-smarts notify --test\`\n`);
           process.exitCode = 1;
         }
-      } catch (e) {
-        // Sink settings (Pushbullet, Home Assistant) are checked here: main.ts reports them, exit 2.
-        if (e instanceof ConfigError) throw e;
-        process.stderr.write(`stream-smarts run: ${(e as Error).message}\n`);
-        process.exitCode = 1;
       } finally {
+        bar?.stop();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }

@@ -13,7 +13,7 @@ import {
   type Silence,
   type SilenceStore,
 } from '@stream-smarts/notifier';
-import { CommandError, reportErrors } from '../command-error.js';
+import { CommandError } from '../command-error.js';
 import { createContext, type Context, type GlobalOptions } from '../context.js';
 import { renderTable } from '../table.js';
 
@@ -201,17 +201,17 @@ Examples:
     .option('--author <name>', 'who (default $USER)')
     .option('--store <store>', 'kafka or local (default notifier.silenceStore)')
     .option('--dry-run', 'show the silence without adding it')
-    .action((f: AddFlags, c: Command) => reportErrors('silence add', () => add(createContext(c.optsWithGlobals<GlobalOptions>()), f)));
+    .action((f: AddFlags, c: Command) => add(createContext(c.optsWithGlobals<GlobalOptions>()), f));
   cmd
     .command('list')
     .description('list active and pending silences (--all: expired ones too)')
     .option('--all', 'include expired silences (kept 5 days)')
     .option('--store <store>', 'kafka or local (default notifier.silenceStore)')
-    .action((f: { all?: boolean; store?: string }, c: Command) => reportErrors('silence list', () => list(createContext(c.optsWithGlobals<GlobalOptions>()), f)));
+    .action((f: { all?: boolean; store?: string }, c: Command) => list(createContext(c.optsWithGlobals<GlobalOptions>()), f));
   cmd
     .command('expire <id>')
     .description('end a silence now (its id, or the start of it as `list` shows)')
     .option('--store <store>', 'kafka or local (default notifier.silenceStore)')
     .option('--dry-run', 'say what would be expired')
-    .action((id: string, f: { store?: string; dryRun?: boolean }, c: Command) => reportErrors('silence expire', () => expire(createContext(c.optsWithGlobals<GlobalOptions>()), id, f)));
+    .action((id: string, f: { store?: string; dryRun?: boolean }, c: Command) => expire(createContext(c.optsWithGlobals<GlobalOptions>()), id, f));
 }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { SCENARIO_KINDS, collectorSettings } from '@stream-smarts/pi-collector';
-import { createContext, type Context, type GlobalOptions } from '../context.js';
-import { openModel } from '../run/model.js';
-import { reportErrors } from '../command-error.js';
-import { simulateHistory } from '../simulate/generate.js';
+import { createContext, type GlobalOptions } from '../context.js';
+import type { Reading } from '@stream-smarts/contracts';
+import { startProgress } from '../progress.js';
+import { onStopSignals, stoppedExitCode } from '../signals.js';
+import { planSimulation, simulatedReadings } from '../simulate/generate.js';
 import { produceHistory } from '../simulate/kafka.js';
 import { parseSimulateOptions, type SimulateFlags } from '../simulate/options.js';
 import { isoLocal, writeHistory, writeTruth } from '../simulate/write.js';
@@ -38,9 +39,14 @@ The household (pi-collector's simulator) is run through the collector's own inte
 so readings, local day/hour and trailing-hour kwh are exactly what a Pi on that meter would send.
 Scenarios are placed about one every four days at their typical local time: heater left on
 overnight, oven left on from 20:00, a 3-5 day holiday (standby only), a 1-2 day fridge failure.
-Times are in the household's zone: --timezone when given, else the current model's (so evaluate compares like with like). Logs go to stderr; the data to --out or stdout.
+Times are in the household's zone, by the rule every command follows: --timezone (or
+STREAM_SMARTS_TIMEZONE) when given, else the system's — as train reads it. To evaluate against a
+model, simulate in the model's zone (--timezone); evaluate warns when the offsets disagree.
+Files are written whole or not at all (a temporary name, renamed when complete). Logs go to
+stderr; the data to --out or stdout; a progress bar on a terminal when writing a file.
 
-Exit status: 0 written, 1 failed (cannot write, Kafka/Schema Registry refused), 2 bad usage.
+Exit status: 0 written, 1 failed (cannot write, Kafka/Schema Registry refused), 2 bad usage,
+130/143 stopped by SIGINT/SIGTERM (nothing written).
 
 Examples:
   $ stream-smarts simulate --timezone Australia/Sydney --start 2026-06-01 --days 56 --scenarios none --out history.csv.gz
@@ -56,58 +62,66 @@ Examples:
         interval: flags.interval,
         'impulses-per-kwh': flags.impulsesPerKwh,
       });
-      await reportErrors('simulate', async () => {
-        const s = collectorSettings(ctx.loaded);
-        const o = parseSimulateOptions(flags, { timezone: householdTimezone(ctx), meterId: s.meterId, intervalS: s.intervalS, impulsesPerKwh: s.impulsesPerKwh });
-        const log = ctx.log.child({ command: 'simulate' });
-        const h = simulateHistory(o);
-        log.info({ readings: h.readings.length, from: isoLocal(h.start, o.timezone), to: isoLocal(h.end, o.timezone), scenarios: h.truth.length }, 'simulated');
-        let kafka: Awaited<ReturnType<typeof produceHistory>> | undefined;
-        if (o.format === 'kafka') kafka = await produceHistory(ctx.loaded, o.meterId, h.readings, log);
-        else await writeHistory(h.readings, o.format, o.timezone, o.out);
-        if (o.truth) await writeTruth(h.truth, o.truth);
-        const energyWh = h.readings.reduce((a, r) => a + r.wh, 0);
-        const summary = {
-          format: o.format,
-          out: o.format === 'kafka' ? null : (o.out ?? '-'),
-          ...(kafka ? { kafka } : {}),
-          truth: o.truth ?? null,
-          seed: o.seed,
-          timezone: o.timezone,
-          meterId: o.meterId,
-          intervalS: o.intervalS,
-          from: new Date(h.start).toISOString(),
-          to: new Date(h.end).toISOString(),
-          days: o.days,
-          readings: h.readings.length,
-          energyWh: Math.round(energyWh * 1000) / 1000,
-          scenarios: h.truth.map((t) => ({ scenario: t.scenario, start: new Date(t.start).toISOString(), end: new Date(t.end).toISOString() })),
-        };
-        // The summary goes to stdout only when the data does not (or with --json, when asked).
-        if (ctx.json) {
-          if (o.out === undefined && o.format !== 'kafka') process.stderr.write(`${JSON.stringify(summary)}\n`);
-          else ctx.out(JSON.stringify(summary, null, 2));
-        } else if (o.out !== undefined || o.format === 'kafka') {
-          ctx.out(`Simulated ${summary.readings} readings of meter ${o.meterId} (${o.intervalS} s, ${(energyWh / 1000).toFixed(1)} kWh), ${isoLocal(h.start, o.timezone)} → ${isoLocal(h.end, o.timezone)}, seed ${o.seed}.`);
-          ctx.out(kafka ? `Produced ${kafka.produced} readings to ${kafka.topic} (schema id ${kafka.schemaId}).` : `Wrote ${o.out}.`);
-          for (const t of h.truth) ctx.out(`  ${t.scenario.padEnd(15)} ${isoLocal(t.start, o.timezone)} → ${isoLocal(t.end, o.timezone)}`);
-          if (o.truth) ctx.out(`Ground truth: ${o.truth}.`);
+      const s = collectorSettings(ctx.loaded);
+      const o = parseSimulateOptions(flags, { timezone: ctx.config.timezone, meterId: s.meterId, intervalS: s.intervalS, impulsesPerKwh: s.impulsesPerKwh });
+      const log = ctx.log.child({ command: 'simulate' });
+      const plan = planSimulation(o);
+      const stop = onStopSignals();
+      const bar = startProgress({ label: 'simulating', total: o.days, json: ctx.json || o.out === undefined });
+      let readings = 0;
+      let energyWh = 0;
+      let days = 0;
+      async function* counted(): AsyncGenerator<Reading[]> {
+        for await (const rs of simulatedReadings(o, plan, stop.signal)) {
+          readings += rs.length;
+          for (const r of rs) energyWh += r.wh;
+          bar.update(++days, `day ${days} of ${o.days}`);
+          yield rs;
         }
-      });
+      }
+      let kafka: Awaited<ReturnType<typeof produceHistory>> | undefined;
+      try {
+        if (o.format === 'kafka') {
+          const all: Reading[] = [];
+          for await (const rs of counted()) all.push(...rs);
+          if (!stop.by) kafka = await produceHistory(ctx.loaded, o.meterId, all, log);
+        } else await writeHistory(counted(), o.format, o.timezone, o.out, stop.signal);
+        if (o.truth && !stop.by) await writeTruth(plan.truth, o.truth);
+      } finally {
+        bar.stop();
+        stop.dispose();
+      }
+      if (stop.by) {
+        process.stderr.write(`stream-smarts simulate: stopped by ${stop.by}; ${o.out ? `${o.out} not written` : 'output incomplete'}\n`);
+        process.exitCode = stoppedExitCode(stop.by);
+        return;
+      }
+      log.info({ readings, from: isoLocal(plan.start, o.timezone), to: isoLocal(plan.end, o.timezone), scenarios: plan.truth.length }, 'simulated');
+      const summary = {
+        format: o.format,
+        out: o.format === 'kafka' ? null : (o.out ?? '-'),
+        ...(kafka ? { kafka } : {}),
+        truth: o.truth ?? null,
+        seed: o.seed,
+        timezone: o.timezone,
+        meterId: o.meterId,
+        intervalS: o.intervalS,
+        from: new Date(plan.start).toISOString(),
+        to: new Date(plan.end).toISOString(),
+        days: o.days,
+        readings,
+        energyWh: Math.round(energyWh * 1000) / 1000,
+        scenarios: plan.truth.map((t) => ({ scenario: t.scenario, start: new Date(t.start).toISOString(), end: new Date(t.end).toISOString() })),
+      };
+      // The summary goes to stdout only when the data does not (or with --json, when asked).
+      if (ctx.json) {
+        if (o.out === undefined && o.format !== 'kafka') process.stderr.write(`${JSON.stringify(summary)}\n`);
+        else ctx.out(JSON.stringify(summary, null, 2));
+      } else if (o.out !== undefined || o.format === 'kafka') {
+        ctx.out(`Simulated ${summary.readings} readings of meter ${o.meterId} (${o.intervalS} s, ${(energyWh / 1000).toFixed(1)} kWh), ${isoLocal(plan.start, o.timezone)} → ${isoLocal(plan.end, o.timezone)}, seed ${o.seed}, ${o.timezone}.`);
+        ctx.out(kafka ? `Produced ${kafka.produced} readings to ${kafka.topic} (schema id ${kafka.schemaId}).` : `Wrote ${o.out}.`);
+        for (const t of plan.truth) ctx.out(`  ${t.scenario.padEnd(15)} ${isoLocal(t.start, o.timezone)} → ${isoLocal(t.end, o.timezone)}`);
+        if (o.truth) ctx.out(`Ground truth: ${o.truth}.`);
+      }
     });
-}
-
-/**
- * The household's time zone: the configured one when the user set it, else the current model's —
- * a history simulated in another zone than the model's would put every day's pattern at the wrong
- * hours, and `evaluate` would count the shift as false alerts.
- */
-function householdTimezone(ctx: Context): string {
-  const tz = ctx.loaded.settings.find((s) => s.key === 'timezone');
-  if (tz && tz.source.kind !== 'default') return ctx.config.timezone;
-  try {
-    return openModel(undefined).model.file.timezone;
-  } catch {
-    return ctx.config.timezone;
-  }
 }

@@ -1,21 +1,26 @@
 import { Option, type Command } from 'commander';
+import { historySettings } from '@stream-smarts/contracts';
+import { alertRules } from '@stream-smarts/notifier';
 import { createContext, type GlobalOptions } from '../context.js';
 import { stopAllLocalH2O } from '../h2o/local-server.js';
 import { noProgress, terminalProgress } from '../h2o/progress.js';
+import { DEFAULT_METHOD } from '../train/band-stats.js';
 import { TrainError } from '../train/errors.js';
 import { H2O_IMAGE, H2O_RELEASE } from '../train/h2o-help.js';
 import { formatBadRows } from '../train/history.js';
-import { train } from '../train/run.js';
+import { expectSentence } from '../train/model-card.js';
+import { DEFAULT_HOLDOUT_WEEKS, DEFAULT_TRAIN_DAYS, train } from '../train/run.js';
 
-export const example = 'stream-smarts train --history power.csv.gz  # fit the expected range to your own history with H2O';
+export const example = 'stream-smarts train --history power.csv.gz  # learn what your house does at each time of day, with H2O';
 
 interface TrainFlags {
   history: string[];
   out?: string;
   modelsDir: string;
-  lowerQuantile: string;
-  upperQuantile: string;
-  maxBadShare: string;
+  days: string;
+  holdoutWeeks: string;
+  seeW: string;
+  maxBadShare?: string;
   current: boolean;
 }
 
@@ -25,23 +30,31 @@ function fraction(name: string, raw: string): number {
   return v;
 }
 
+function whole(name: string, raw: string, min: number): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) throw new TrainError(`${name} ${JSON.stringify(raw)} is not a whole number of at least ${min}`, `give e.g. ${name} ${name === '--days' ? DEFAULT_TRAIN_DAYS : name === '--see-w' ? DEFAULT_METHOD.seeW : DEFAULT_HOLDOUT_WEEKS}`, 2);
+  return Number(raw);
+}
+
 export function register(program: Command): void {
   program
     .command('train')
-    .description('train the anomaly model on your history with H2O: two quantile GBM MOJOs, envelope.json, model card and plot')
+    .description('learn what your house does at each time of day from its history, with H2O: bands.zip (a MOJO), envelope.json, model card and plot')
     .requiredOption('--history <files...>', 'history: CSV `timestamp,wh` (ISO-8601 with offset) or JSON lines of raw_power records; .gz fine')
     .option('--out <dir>', 'model directory to write (default: <models-dir>/<date-time>)')
     .option('--models-dir <dir>', 'where models live and `current` points at the newest', 'models')
-    .option('--lower-quantile <q>', 'lower edge of the expected range, as a quantile of each cell\'s history', '0')
-    .option('--upper-quantile <q>', 'upper edge of the expected range', '1')
-    .option('--max-bad-share <share>', 'stop if more than this share of history rows is bad', '0.01')
+    .option('--days <n>', 'days of history to learn from, counted back from its last reading', String(DEFAULT_TRAIN_DAYS))
+    .option('--holdout-weeks <n>', 'weeks held back and replayed for the model card ("would have alerted N times"); 0: none', String(DEFAULT_HOLDOUT_WEEKS))
+    .option('--see-w <watts>', 'the smallest load left on you want to hear about: the 15-min horizon is used only where it can see one', String(DEFAULT_METHOD.seeW))
+    .option('--max-bad-share <share>', 'stop if more than this share of history rows is bad (default STREAM_SMARTS_MAX_BAD_SHARE, 0.01)')
     .addOption(new Option('--no-current', 'do not point <models-dir>/current at the new model'))
     .addHelpText(
       'after',
       `
-The measure is trailing-hour energy in Wh/h at each reading, labelled with its local day (ISO 1-7)
-and hour (0-23) in --timezone. For each of the 168 cells the model gives lower and upper; a
-reading scores (kwh - lower) / max(upper - lower, 1): above 1.0 is more than ever seen then.
+What it learns (contracts/MODEL-FORMAT.md): for every minute of the day, the usual level and the
+upper band of the lowest power over the last 15 min, 1 h and 3 h — a load that stays on lifts
+them, a kettle does not — and the usual and lower level of the last 24 h's mean. Three hours of a
+load left on in the history are never learned as normal. It first trains without the last
+--holdout-weeks, replays them, and tells you how often the model would have alerted.
 
 Needs nothing running. It trains on the H2O at H2O_URL (default http://localhost:54321); when
 none answers at the default URL, it starts a local H2O ${H2O_RELEASE} on 127.0.0.1 for the run and
@@ -51,17 +64,17 @@ H2O's jar (~270 MB) is downloaded once from PyPI into ~/.cache/stream-smarts
 An H2O_URL or --h2o-url you give must answer; start one with e.g.
   $ docker compose --profile train up -d h2o
   $ docker run -d --name h2o -p 54321:54321 ${H2O_IMAGE}
-The UDF jar computes envelope.json from the MOJOs; when it is not built, train builds it once the
+The UDF jar computes envelope.json from the MOJO; when it is not built, train builds it once the
 way \`stream-smarts build\` does (local Maven, else Docker's Maven image).
 
-Writes lower.zip, upper.zip, envelope.json, model-card.md and envelope.svg (contracts/MODEL-FORMAT.md).
+Writes bands.zip, envelope.json, model-card.md and envelope.svg.
 Exit status: 0 trained, 1 failed (H2O unreachable, Java missing, bad history, too short), 2 bad
 usage, 130/143 interrupted (Ctrl-C/SIGTERM; a local H2O is stopped first).
 
 Examples:
-  $ stream-smarts train --history power-2026-*.csv.gz --timezone Australia/Sydney
-  $ stream-smarts train --history raw_power.jsonl --lower-quantile 0.01 --upper-quantile 0.99 --out models/p99
-  $ stream-smarts --json train --history history.csv | jq .envelope.hours`,
+  $ stream-smarts train --history power-2026-*.csv.gz --timezone Europe/Paris
+  $ stream-smarts train --history raw_power.jsonl --days 60 --see-w 1000 --out models/small-heater
+  $ stream-smarts --json train --history history.csv | jq .holdout`,
     )
     .action(async (flags: TrainFlags, cmd: Command) => {
       const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
@@ -81,18 +94,20 @@ Examples:
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const lowerQuantile = fraction('--lower-quantile', flags.lowerQuantile);
-        const upperQuantile = fraction('--upper-quantile', flags.upperQuantile);
-        const maxBadShare = fraction('--max-bad-share', flags.maxBadShare);
+        const hs = historySettings(ctx.loaded);
+        const maxBadShare = flags.maxBadShare !== undefined ? fraction('--max-bad-share', flags.maxBadShare) : hs.maxBadShare;
         const result = await train({
           history: flags.history,
           ...(flags.out ? { out: flags.out } : {}),
           modelsDir: flags.modelsDir,
           updateCurrent: flags.current,
           timezone: ctx.config.timezone,
-          lowerQuantile,
-          upperQuantile,
+          days: whole('--days', flags.days, 7),
+          holdoutWeeks: whole('--holdout-weeks', flags.holdoutWeeks, 0),
+          method: { ...DEFAULT_METHOD, seeW: whole('--see-w', flags.seeW, 1) },
+          rules: alertRules(ctx.loaded),
           maxBadShare,
+          maxPowerKw: hs.maxPowerKw,
           h2oUrl: ctx.config.h2o.url,
           ...(h2oSource ? { h2oUrlSource: h2oSource } : {}),
           startLocalH2O: true,
@@ -101,25 +116,21 @@ Examples:
           progress,
         });
         progress.stop();
-        const e = result.envelope;
+        const m = result.model;
         if (ctx.json) {
-          ctx.out(JSON.stringify({ dir: result.dir, current: result.current ?? null, h2o: result.h2o, timings: result.timings, files: result.history.files, envelope: e }, null, 2));
+          ctx.out(JSON.stringify({ dir: result.dir, current: result.current ?? null, modelId: m.modelId, contentHash: m.contentHash, history: m.history, holdout: result.holdout ?? null, fit: m.fit, incidents: result.fitted.stats.incidents.length, season: result.fitted.stats.season, h2o: result.h2o, timings: result.timings, files: result.history.files }, null, 2));
         } else {
-          ctx.out(`Trained model ${e.modelId} on ${e.history.rows} rows (${e.history.rejected} rejected), ${e.history.from} → ${e.history.to}, ${e.timezone}.`);
-          ctx.out(`Wrote ${result.dir}/{lower.zip,upper.zip,envelope.json,model-card.md,envelope.svg}${result.current ? `; ${result.current} → ${e.modelId}` : ''}.`);
-          const where = result.h2o.local ? `a local H2O ${e.h2oVersion}, started in ${(result.timings.h2oStartMs / 1000).toFixed(1)} s and stopped` : `H2O ${e.h2oVersion}`;
-          ctx.out(`Content hash ${e.contentHash.slice(0, 12)}…; ${where}; ${(result.timings.totalMs / 1000).toFixed(1)} s.`);
-          const thin = e.cells.filter((c) => c.rows < 10).length;
-          if (thin > 0) ctx.out(`${thin} of 168 cells have fewer than 10 rows (see model-card.md).`);
-          if (result.history.bad.length > 0) ctx.out(`Skipped ${result.history.bad.length} bad rows:\n${formatBadRows(result.history.bad)}`);
+          ctx.out(`Trained model ${m.modelId} on ${m.history?.days} days (${m.history?.rows} readings, ${m.history?.rejected} rows rejected), ${m.history?.from} → ${m.history?.to}, ${m.timezone}.`);
+          ctx.out(expectSentence(result.holdout));
+          ctx.out(`Wrote ${result.dir}/{bands.zip,envelope.json,model-card.md,envelope.svg}${result.current ? `; ${result.current} → ${m.modelId}` : ''}.`);
+          const where = result.h2o.local ? `a local H2O ${m.h2oVersion}, started in ${(result.timings.h2oStartMs / 1000).toFixed(1)} s and stopped` : `H2O ${m.h2oVersion}`;
+          ctx.out(`Content hash ${m.contentHash.slice(0, 12)}…; ${where}; ${(result.timings.totalMs / 1000).toFixed(1)} s.`);
+          if (result.fitted.stats.incidents.length > 0) ctx.out(`${result.fitted.stats.incidents.length} stretch${result.fitted.stats.incidents.length === 1 ? '' : 'es'} of a load left on for 3 h or more were left out (see model-card.md).`);
+          if (result.history.rejected > 0) ctx.out(`Skipped ${result.history.rejected} bad rows:\n${formatBadRows(result.history.bad, result.history.rejected)}`);
         }
       } catch (err) {
         progress.stop();
-        if (err instanceof TrainError) {
-          process.stderr.write(`stream-smarts train: ${err.message} — fix: ${err.fix}\n`);
-          process.exitCode = err.exitCode;
-          return;
-        }
+        // TrainError and HistoryError carry their fix: main.ts prints "stream-smarts train: … — fix: …".
         throw err;
       } finally {
         process.off('SIGINT', onSignal);

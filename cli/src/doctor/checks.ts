@@ -29,6 +29,8 @@ export interface DoctorDeps {
   nodeVersion?: string;
   /** The loaded configuration, so the Home Assistant check knows which entities the sinks use. */
   loaded?: LoadedConfig;
+  /** H2O_URL (or --h2o-url) was set: training is configured, so H2O is checked. */
+  h2oConfigured?: boolean;
 }
 
 function basicAuthHeader(auth?: { username: string; password: string }): Record<string, string> {
@@ -229,16 +231,54 @@ export async function checkHomeAssistant(config: Config, loaded?: LoadedConfig):
   }
 }
 
+/**
+ * Docker Compose v2 (`docker compose`, the plugin), which `deploy` and `make up` drive. Its
+ * version line is "Docker Compose version v2.x.y" (docker/compose, cmd/compatibility); the
+ * retired v1 was the separate `docker-compose` command.
+ */
+export async function checkCompose(exec: Exec): Promise<CheckResult> {
+  // "Compose version" exactly: without the plugin, `docker compose version` can fall through to
+  // the engine's own "Docker version 27.x" (public setup scripts match the same text).
+  const v = await toolVersion(exec, 'docker', ['compose', 'version'], /Compose version v?(\d+\.\d+\S*)/i);
+  const major = v ? Number(/^(\d+)/.exec(v)?.[1] ?? 0) : 0;
+  const ok = v !== undefined && major >= 2;
+  return {
+    name: 'Docker Compose v2',
+    required: false,
+    status: ok ? 'ok' : 'missing',
+    detail: v ? `docker compose ${v}${ok ? '' : ' (need v2)'}` : '`docker compose` does not answer (deploy and make up need it)',
+    ...(ok ? {} : { fix: 'install the Compose plugin: Debian `sudo apt-get install docker-compose-plugin` (Docker\'s apt repository), or Docker Desktop: https://docs.docker.com/compose/install/' }),
+  };
+}
+
+/** H2O for `train`, checked only when H2O_URL is configured: GET /3/Cloud answers its version and health. */
+export async function checkH2O(config: Config): Promise<CheckResult> {
+  const url = config.h2o.url;
+  const fix = `start H2O: \`docker compose --profile train up -d h2o\`, or set H2O_URL to a running H2O`;
+  try {
+    const r = await getJson(`${url}/3/Cloud`, {});
+    const c = r.body as { version?: string; cloud_healthy?: boolean };
+    if (r.status === 200 && typeof c?.version === 'string') {
+      return { name: 'H2O (training)', required: false, status: c.cloud_healthy === false ? 'missing' : 'ok', detail: `${url}: H2O ${c.version}${c.cloud_healthy === false ? ', cloud not healthy' : ''}`, ...(c.cloud_healthy === false ? { fix } : {}) };
+    }
+    return { name: 'H2O (training)', required: false, status: 'missing', detail: `${url}: unexpected HTTP ${r.status} from /3/Cloud`, fix: 'check H2O_URL points at H2O (port 54321 by default)' };
+  } catch (e) {
+    return { name: 'H2O (training)', required: false, status: 'missing', detail: `${url}: ${unreachable(e)}`, fix };
+  }
+}
+
 export async function runChecks(config: Config, deps: DoctorDeps = {}): Promise<CheckResult[]> {
   const exec = deps.exec ?? defaultExec;
-  const [tools, kafka, sr, ksql, ha] = await Promise.all([
+  const [tools, compose, kafka, sr, ksql, ha, h2o] = await Promise.all([
     checkBuildTools(exec),
+    checkCompose(exec),
     checkKafka(config),
     checkSchemaRegistry(config),
     checkKsqlDb(config),
     checkHomeAssistant(config, deps.loaded),
+    deps.h2oConfigured ? checkH2O(config) : Promise.resolve(undefined),
   ]);
-  return [checkNode(deps.nodeVersion), ...tools, kafka, sr, ksql, ha];
+  return [checkNode(deps.nodeVersion), ...tools, compose, kafka, sr, ksql, ha, ...(h2o ? [h2o] : [])];
 }
 
 export function healthy(results: CheckResult[]): boolean {

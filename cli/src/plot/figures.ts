@@ -1,7 +1,8 @@
 import { localTimeToUtc } from '@stream-smarts/pi-collector';
 import { CommandError } from '../command-error.js';
 import type { HistoryRow } from '../train/history.js';
-import { readAlerts, readHistoryRows, readModel, readTruth, type Model } from './inputs.js';
+import { readAlerts, readModel, readPlotHistory, readTruth, type Model, type PlotHistory } from './inputs.js';
+import type { HistoryReadOptions } from '@stream-smarts/contracts';
 import { DAY_NAMES, renderRangeChart } from './range-chart.js';
 import { renderScoreChart } from './score-chart.js';
 import { localParts } from './time-axis.js';
@@ -22,6 +23,10 @@ export interface FigureOptions {
   from?: string;
   to?: string;
   title?: string;
+  /** How the history is read (bounds, bad-row share, progress, signal). */
+  read?: Pick<HistoryReadOptions, 'maxPowerKw' | 'maxBadShare' | 'onProgress' | 'signal'>;
+  /** Warnings of the history reader (skipped rows, gaps, zone). */
+  warn?: (line: string) => void;
 }
 
 export function parseFigures(names: readonly string[]): Figure[] {
@@ -74,15 +79,17 @@ export function lastDays(rows: readonly HistoryRow[], days: number, timezone: st
   return rows.filter((r) => r.endMs > from);
 }
 
-export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model?: Model; rows?: HistoryRow[] } = {}): Promise<string> {
+export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model?: Model; history?: PlotHistory } = {}): Promise<string> {
   const model = (cache.model ??= readModel(o.model));
   const tz = model.file.timezone;
-  const rows = o.history ? (cache.rows ??= await readHistoryRows(o.history, tz)) : [];
+  const wFrom = o.from ? parseInstant('--from', o.from, tz) : -Infinity;
+  const wTo = o.to ? parseInstant('--to', o.to, tz) : Infinity;
+  // One streaming pass gathers what every figure needs: the last days for range, a reduced timeline.
+  const hist = o.history ? (cache.history ??= await readPlotHistory(o.history, tz, { days: o.days, from: wFrom, to: wTo, range: (d, h) => model.range(d, h) }, o.read, o.warn)) : undefined;
+  const nRows = hist?.count ?? 0;
   if (fig === 'range') {
     // --from/--to cut the history first, so "the last N days" can end on any day (e.g. this morning).
-    const from = o.from ? parseInstant('--from', o.from, tz) : -Infinity;
-    const to = o.to ? parseInstant('--to', o.to, tz) : Infinity;
-    const recent = lastDays(rows.filter((r) => r.endMs > from && r.endMs <= to), o.days, tz);
+    const recent = hist ? lastDays(hist.recent, o.days, tz) : [];
     const dayText = o.day === 'all' ? 'all days' : o.day === 'each' ? 'each weekday' : `${DAY_NAMES[(o.day as number) - 1]}s`;
     const shown = recent.length > 0 ? ` · readings ${fmtDate(recent[0]!.endMs - 1, tz)} to ${fmtDate(recent[recent.length - 1]!.endMs - 1, tz)}` : '';
     return renderRangeChart({
@@ -107,14 +114,13 @@ export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model
   if (!o.history && !o.alerts) throw new CommandError('the timeline figure needs --history FILE (readings) or --alerts FILE (a run\'s alerts), or both');
   const alerts = o.alerts ? await readAlerts(o.alerts) : [];
   const truth = o.truth ? await readTruth(o.truth) : [];
-  const times = [...rows.map((r) => r.endMs), ...alerts.flatMap((a) => [a.at, a.eventTs ?? a.at])];
-  if (times.length === 0) throw new CommandError(`nothing to plot: ${o.alerts ? `--alerts ${o.alerts} holds no alerts` : 'no readings'}`, 1);
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const t of times) (lo = Math.min(lo, t), (hi = Math.max(hi, t)));
+  let lo = nRows > 0 ? hist!.first : Infinity;
+  let hi = nRows > 0 ? hist!.last : -Infinity;
+  for (const a of alerts) for (const t of [a.at, a.eventTs ?? a.at]) (lo = Math.min(lo, t), (hi = Math.max(hi, t)));
+  if (!(hi >= lo)) throw new CommandError(`nothing to plot: ${o.alerts ? `--alerts ${o.alerts} holds no alerts` : 'no readings'}`, 1);
   // Alerts alone are instants: give them some context either side. Long spans start and end on
   // local midnights so the date ticks include both ends.
-  if (rows.length === 0) (lo -= 3 * 3_600_000, (hi += 3 * 3_600_000));
+  if (nRows === 0) (lo -= 3 * 3_600_000, (hi += 3 * 3_600_000));
   if (hi - lo > 2 * 86_400_000) {
     lo = midnightBefore(lo, tz);
     const m = midnightBefore(hi - 1, tz);
@@ -130,7 +136,7 @@ export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model
     timezone: tz,
     from,
     to,
-    rows,
+    rows: hist ? hist.timeline : [],
     alerts,
     truth,
     ...(o.title ? { title: o.title } : {}),

@@ -1,7 +1,6 @@
-import { loadEnvelope, type Envelope, type EnvelopeFile } from '@stream-smarts/contracts';
+import { HistoryReader, measureBatches, readText, scoreAgainst, loadEnvelope, type Envelope, type EnvelopeFile, type HistoryReadOptions } from '@stream-smarts/contracts';
 import { CommandError } from '../command-error.js';
-import { TrainError } from '../train/errors.js';
-import { measureHistory, parseHistoryText, readText, type HistoryRow } from '../train/history.js';
+import type { HistoryRow } from '../train/history.js';
 
 /** What `plot` reads: the model's envelope, a history's trailing-hour readings, a run's alerts. */
 
@@ -17,17 +16,119 @@ export function readModel(dir: string): Model {
 
 /**
  * A history file (CSV `timestamp,wh` or raw_power JSON lines, .gz fine) as trailing-hour readings
- * with their local day and hour, by train's own parser, so plots show what the model was fitted on.
+ * with their local day and hour, through the one history reader, as train measures them (rows
+ * whose trailing hour is under half covered — the start, after gaps — are left out, as in
+ * training); problems the reader found are passed to `warn`.
  */
-export async function readHistoryRows(file: string, timezone: string): Promise<HistoryRow[]> {
-  try {
-    const parsed = parseHistoryText(file, await readText(file));
-    if (parsed.readings.length === 0) throw new CommandError(`--history ${file}: no readings in the file${parsed.bad[0] ? ` (line ${parsed.bad[0].line}: ${parsed.bad[0].reason})` : ''}`, 1);
-    return measureHistory([parsed], { timezone }).rows;
-  } catch (e) {
-    if (e instanceof CommandError) throw e;
-    if (e instanceof TrainError) throw new CommandError(`--history ${file}: ${e.message}`, 1);
-    throw new CommandError(`--history ${file}: ${(e as Error).message}`, 1);
+/** What the figures draw of a history, gathered in one streaming pass with bounded memory. */
+export interface PlotHistory {
+  count: number;
+  /** First and last reading end (NaN without readings). */
+  first: number;
+  last: number;
+  /** The readings of (from, to] whose end is within `days` + 1 days of the last such reading (range: its last days). */
+  recent: HistoryRow[];
+  /** The readings of [from, to], reduced for a timeline (TimelineReducer). */
+  timeline: HistoryRow[];
+}
+
+export async function readPlotHistory(
+  file: string,
+  timezone: string,
+  want: { days: number; from: number; to: number; range: (day: number, hour: number) => { lower: number; upper: number } },
+  o: Pick<HistoryReadOptions, 'maxPowerKw' | 'maxBadShare' | 'onProgress' | 'signal'> = {},
+  warn: (line: string) => void = () => undefined,
+): Promise<PlotHistory> {
+  const reader = new HistoryReader([file], { timezone, ...o });
+  const keepMs = (want.days + 1) * 86_400_000;
+  let recent: HistoryRow[] = [];
+  let head = 0;
+  const reducer = new TimelineReducer(want.range);
+  let count = 0;
+  let first = NaN;
+  let last = NaN;
+  for await (const batch of measureBatches(reader.batches(), timezone)) {
+    for (const m of batch) {
+      if (m.coverage < 0.5) continue;
+      // The measured reading is a HistoryRow already: no second object per reading.
+      const r: HistoryRow = m;
+      count++;
+      if (Number.isNaN(first)) first = r.endMs;
+      last = r.endMs;
+      if (r.endMs > want.from && r.endMs <= want.to) {
+        recent.push(r);
+        while (recent[head]!.endMs <= r.endMs - keepMs) head++;
+        if (head > 4096 && head * 2 > recent.length) (recent = recent.slice(head), (head = 0));
+      }
+      if (r.endMs >= want.from && r.endMs <= want.to) reducer.add(r);
+    }
+  }
+  for (const w of reader.report.warnings()) warn(w);
+  return { count, first, last, recent: recent.slice(head), timeline: reducer.rows() };
+}
+
+/**
+ * Reduces a stream of readings to what a timeline can show, in bounded memory whatever the span:
+ * per time bucket the first, lowest, highest and last reading (the chart's own decimation keeps
+ * the same), the bucket width doubling whenever there are too many; and the readings outside the
+ * expected range, thinned evenly (every second one dropped whenever there are too many).
+ */
+export class TimelineReducer {
+  private widthMs = 60_000;
+  private t0 = NaN;
+  private buckets = new Map<number, { first: HistoryRow; lo: HistoryRow; hi: HistoryRow; last: HistoryRow }>();
+  private outside: HistoryRow[] = [];
+  private stride = 1;
+  private seenOutside = 0;
+
+  constructor(
+    private readonly range: (day: number, hour: number) => { lower: number; upper: number },
+    private readonly maxBuckets = 8000,
+    private readonly maxOutside = 12_000,
+  ) {}
+
+  add(r: HistoryRow): void {
+    if (Number.isNaN(this.t0)) this.t0 = r.endMs;
+    const k = Math.floor((r.endMs - this.t0) / this.widthMs);
+    const b = this.buckets.get(k);
+    if (!b) this.buckets.set(k, { first: r, lo: r, hi: r, last: r });
+    else {
+      if (r.kwh < b.lo.kwh) b.lo = r;
+      if (r.kwh > b.hi.kwh) b.hi = r;
+      b.last = r;
+    }
+    if (this.buckets.size > this.maxBuckets) this.widen();
+    const band = this.range(r.day, r.hour);
+    const s = scoreAgainst(r.kwh, band.lower, band.upper);
+    if ((s > 1 || s < 0) && this.seenOutside++ % this.stride === 0) {
+      this.outside.push(r);
+      if (this.outside.length > this.maxOutside) {
+        this.outside = this.outside.filter((_, i) => i % 2 === 0);
+        this.stride *= 2;
+      }
+    }
+  }
+
+  private widen(): void {
+    this.widthMs *= 2;
+    const merged = new Map<number, { first: HistoryRow; lo: HistoryRow; hi: HistoryRow; last: HistoryRow }>();
+    for (const [k, b] of this.buckets) {
+      const m = merged.get(Math.floor(k / 2));
+      if (!m) merged.set(Math.floor(k / 2), { ...b });
+      else {
+        if (b.first.endMs < m.first.endMs) m.first = b.first;
+        if (b.last.endMs > m.last.endMs) m.last = b.last;
+        if (b.lo.kwh < m.lo.kwh) m.lo = b.lo;
+        if (b.hi.kwh > m.hi.kwh) m.hi = b.hi;
+      }
+    }
+    this.buckets = merged;
+  }
+
+  rows(): HistoryRow[] {
+    const set = new Set<HistoryRow>(this.outside);
+    for (const b of this.buckets.values()) for (const r of [b.first, b.lo, b.hi, b.last]) set.add(r);
+    return [...set].sort((a, b) => a.endMs - b.endMs);
   }
 }
 

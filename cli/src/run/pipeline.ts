@@ -63,13 +63,28 @@ export class ReadingPipeline {
 export class SerialFeeder {
   private chain: Promise<unknown> = Promise.resolve();
   private failure: unknown;
+  private pending = 0;
 
-  constructor(private readonly pipeline: ReadingPipeline) {}
+  /** Once `signal` aborts, queued readings are dropped rather than processed, so a stop is prompt. */
+  constructor(
+    private readonly pipeline: ReadingPipeline,
+    private readonly signal?: AbortSignal,
+  ) {}
 
   push(r: Reading): void {
-    this.chain = this.chain.then(() => this.pipeline.process(r)).catch((e: unknown) => {
-      this.failure ??= e;
-    });
+    this.pending++;
+    this.chain = this.chain
+      .then(() => (this.signal?.aborted ? undefined : this.pipeline.process(r)))
+      .catch((e: unknown) => {
+        this.failure ??= e;
+      })
+      .finally(() => void this.pending--);
+  }
+
+  /** Backpressure for a fast source: waits while more than `max` readings are queued, so memory stays flat. */
+  async ready(max = 1000): Promise<void> {
+    if (this.pending > max) await this.chain;
+    else await new Promise((r) => setImmediate(r));
   }
 
   async drain(): Promise<void> {

@@ -16,11 +16,18 @@ export interface ReadingOptions {
 
 export const WARM_UP_MS = 3_600_000;
 
-/** Wraps a reading callback to drop the readings of the first hour after the first interval's start. */
+/**
+ * Wraps a reading callback to drop the readings of the first hour after the first interval's
+ * start — and after every gap, where the trailing-hour measure restarts: no reading is scored
+ * (so no alert fires) on an hour that straddles missing time.
+ */
 export function afterWarmUp(onReading: (r: Reading) => void): (r: Reading) => void {
   let from: number | undefined;
+  let prevEnd: number | undefined;
   return (r) => {
-    from ??= r.ts - r.interval_s * 1000 + WARM_UP_MS;
+    const start = r.ts - r.interval_s * 1000;
+    if (from === undefined || (prevEnd !== undefined && start > prevEnd)) from = start + WARM_UP_MS;
+    prevEnd = r.ts;
     if (r.ts > from) onReading(r);
   };
 }
@@ -32,9 +39,11 @@ const LIVE_GRACE_MS = 300;
  * Any collector source (GPIO, replay, simulator) → aligned readings, through the collector's own
  * IntervalAccumulator, so `run` sees exactly the readings `collect` would produce — without the
  * spool and Kafka. Live sources close quiet intervals on the wall clock, as the collector does.
- * Resolves when the sources end (replay, simulator) or the signal aborts.
+ * Resolves when the sources end (replay, simulator) or the signal aborts. A gap in a replayed
+ * history stays a gap (no made-up quiet intervals), and scoring restarts an hour after it.
+ * `drain` is awaited by replayable sources at their yield points: the consumer's backpressure.
  */
-export async function readingsFrom(sources: PulseSource | PulseSource[], o: ReadingOptions, onReading: (r: Reading) => void, signal: AbortSignal): Promise<void> {
+export async function readingsFrom(sources: PulseSource | PulseSource[], o: ReadingOptions, onReading: (r: Reading) => void, signal: AbortSignal, drain?: () => Promise<void>): Promise<void> {
   // Several sources play one after another into the same accumulator (the simulator's warm-up
   // hour as fast as possible, then its day at the chosen speed).
   const list = Array.isArray(sources) ? sources : [sources];
@@ -44,7 +53,13 @@ export async function readingsFrom(sources: PulseSource | PulseSource[], o: Read
     o.skipWarmUp === false ? onReading : afterWarmUp(onReading),
     source.live ? Date.now() : undefined,
   );
-  const sink: PulseSink = { pulse: (t, n) => acc.pulse(t, n), advance: (now) => acc.advance(now), commit: () => undefined };
+  const sink: PulseSink = {
+    pulse: (t, n) => acc.pulse(t, n),
+    advance: (now) => acc.advance(now),
+    commit: () => undefined,
+    gap: (_from, to) => acc.gap(to),
+    ...(drain ? { drain } : {}),
+  };
   let timer: NodeJS.Timeout | undefined;
   if (source.live) {
     const iMs = o.intervalS * 1000;

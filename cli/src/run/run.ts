@@ -1,5 +1,5 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
-import type { Logger, LoadedConfig } from '@stream-smarts/contracts';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
+import { historySettings, type Logger, type LoadedConfig } from '@stream-smarts/contracts';
 import { notifierConfig, type Alert, type Delivered } from '@stream-smarts/notifier';
 import { createSource, collectorSettings, SimulatorSource, type PulseSource, type Scenario } from '@stream-smarts/pi-collector';
 import { createAlertStage } from './alert-stage.js';
@@ -27,6 +27,8 @@ export interface RunOptions {
   everyMin: number;
   out: (line: string) => void;
   signal: AbortSignal;
+  /** Bytes of the replayed file read, of its size (a progress bar). */
+  onReplayProgress?: (doneBytes: number, totalBytes: number) => void;
 }
 
 /** Quiet the per-alert info logs of the notifier pipeline unless asked for: the view shows the alerts. */
@@ -57,7 +59,10 @@ export async function runPipeline(o: RunOptions): Promise<RunSummary> {
     const speed = Number.isFinite(o.speed) ? `${o.speed}× real time` : 'as fast as possible';
     headline = `simulated household, ${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')} (${timezone}): heater switched on at 04:00 and left on; ${speed}`;
   } else {
-    source = createSource({ ...cs, source: o.source }, timezone, { ...(o.replay ? { replay: o.replay } : {}), ...(o.replayFormat ? { replayFormat: o.replayFormat } : {}), ...(o.gpiomon ? { gpiomon: o.gpiomon } : {}), speed: Number.isFinite(o.speed) ? String(o.speed === 1 ? 'real' : o.speed) : 'max' }, o.log);
+    source = createSource({ ...cs, source: o.source }, timezone, { ...(o.replay ? { replay: o.replay } : {}), ...(o.replayFormat ? { replayFormat: o.replayFormat } : {}), ...(o.gpiomon ? { gpiomon: o.gpiomon } : {}), speed: Number.isFinite(o.speed) ? String(o.speed === 1 ? 'real' : o.speed) : 'max' }, o.log, {
+      history: historySettings(o.loaded),
+      ...(o.onReplayProgress ? { onProgress: o.onReplayProgress } : {}),
+    });
     // The first hour of readings only fills the trailing-hour measure (readings.ts): say so, or a
     // live meter would look dead for an hour.
     const warm = 'scoring starts an hour in, once the trailing hour is full';
@@ -87,7 +92,8 @@ export async function runPipeline(o: RunOptions): Promise<RunSummary> {
     },
   });
   view.consolePrintsAlerts = consolePrints && stage.sinkNames.includes('console');
-  if (o.alertsOut) writeFileSync(o.alertsOut, '');
+  // --alerts-out appends, so a restarted run keeps the alerts of the last (each line is a whole JSON object).
+  if (o.alertsOut && existsSync(o.alertsOut) && statSync(o.alertsOut).size > 0) o.log.info({ file: o.alertsOut }, 'appending alerts to the existing file');
 
   const pipeline = new ReadingPipeline(o.model, stage.pipeline, {
     reading: (s) => view.reading(s),
@@ -101,9 +107,9 @@ export async function runPipeline(o: RunOptions): Promise<RunSummary> {
   view.header(`stream-smarts run: ${headline}; model ${o.model.file.modelId} (${o.modelDir}); sinks: ${stage.sinkNames.join(', ')}`);
   for (const p of await stage.preflight) view.problem(`Home Assistant: ${p}`);
 
-  const feeder = new SerialFeeder(pipeline);
+  const feeder = new SerialFeeder(pipeline, o.signal);
   try {
-    await readingsFrom(source, { meterId: cs.meterId, intervalS: cs.intervalS, impulsesPerKwh: cs.impulsesPerKwh, timezone }, (r) => feeder.push(r), o.signal);
+    await readingsFrom(source, { meterId: cs.meterId, intervalS: cs.intervalS, impulsesPerKwh: cs.impulsesPerKwh, timezone }, (r) => feeder.push(r), o.signal, () => feeder.ready());
     await feeder.drain();
   } finally {
     await stage.close();

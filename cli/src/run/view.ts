@@ -32,6 +32,10 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 export class LiveView {
   private lastKind: string | null = null;
   private readonly clock: Intl.DateTimeFormat;
+  private readonly dated: Intl.DateTimeFormat;
+  /** Event time of the first reading; once a run spans more than a day, times carry their date. */
+  private firstTs: number | undefined;
+  private withDates = false;
   /** Event time of the latest reading, to stamp the console sink's lines with it. */
   lastTs = 0;
   /** Whether alerts are already printed by the console sink (text mode), so the view need not. */
@@ -39,10 +43,17 @@ export class LiveView {
 
   constructor(private readonly o: ViewOptions) {
     this.clock = new Intl.DateTimeFormat('en-GB', { timeZone: o.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    this.dated = new Intl.DateTimeFormat('en-CA', { timeZone: o.timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   }
 
   time(ts: number): string {
-    return this.clock.format(ts);
+    if (!this.withDates) return this.clock.format(ts);
+    const p = Object.fromEntries(this.dated.formatToParts(ts).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  }
+
+  private get pad(): number {
+    return this.withDates ? 17 : 6;
   }
 
   header(text: string): void {
@@ -52,6 +63,11 @@ export class LiveView {
   reading(s: ScoredReading): void {
     const r = s.reading;
     this.lastTs = r.ts;
+    this.firstTs ??= r.ts;
+    if (!this.withDates && r.ts - this.firstTs > 86_400_000) {
+      this.withDates = true;
+      if (!this.o.json) this.o.out(`${'date time'.padEnd(this.pad)}${'Wh/h'.padStart(7)}  ${'expected'.padStart(12)}  ${'score'.padStart(6)}   (the run now spans more than a day)`);
+    }
     if (this.o.json) {
       this.o.out(JSON.stringify({ type: 'reading', ts: r.ts, time: new Date(r.ts).toISOString(), meter_id: r.meter_id, day: r.day, hour: r.hour, kwh: r.kwh, wh: r.wh, lower: s.lower, upper: s.upper, score: s.fn, kind: s.kind }));
       return;
@@ -61,7 +77,7 @@ export class LiveView {
     if (!turned && r.ts % (this.o.everyMin * 60_000) !== 0) return;
     const score = s.fn === null ? '—' : s.fn.toFixed(2);
     const mark = s.kind === 'high' ? '  HIGH' : s.kind === 'low' ? '  LOW' : turned ? '  normal again' : '';
-    this.o.out(`${this.time(r.ts).padEnd(6)}${fmt(r.kwh).padStart(7)}  ${`${fmt(s.lower)}–${fmt(s.upper)}`.padStart(12)}  ${score.padStart(6)}${mark}`);
+    this.o.out(`${this.time(r.ts).padEnd(this.pad)}${fmt(r.kwh).padStart(7)}  ${`${fmt(s.lower)}–${fmt(s.upper)}`.padStart(12)}  ${score.padStart(6)}${mark}`);
   }
 
   /**
@@ -75,7 +91,7 @@ export class LiveView {
       this.o.out(JSON.stringify({ type: 'alert', alert: a, message, sinks: accepted, reports, ...(d.silencedBy ? { silencedBy: d.silencedBy } : {}), ...(d.held ? { held: true } : {}) }));
       return;
     }
-    const t = this.time(a.at).padEnd(6);
+    const t = this.time(a.at).padEnd(this.pad);
     if (d.silencedBy) {
       this.o.out(`${t}SILENCED (${d.silencedBy.id.slice(0, 8)} "${d.silencedBy.comment}"), not delivered: ${message.title}: ${message.body}`);
       return;
@@ -102,7 +118,7 @@ export class LiveView {
 
   /** Prefixes the console sink's lines with the event time, so a fast simulated day reads right. */
   consoleLine(line: string): string {
-    return `${this.time(this.lastTs).padEnd(6)}>>> ${line}`;
+    return `${this.time(this.lastTs).padEnd(this.pad)}>>> ${line}`;
   }
 
   summary(s: RunSummary, story?: { anomalyStart: number; label: string }): void {

@@ -1,9 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { writeFileAtomic, writeStreamAtomic } from '../atomic-file.js';
 import type { Reading } from '@stream-smarts/contracts';
 import { utcOffsetMs, type Scenario } from '@stream-smarts/pi-collector';
 import { CommandError } from '../command-error.js';
@@ -18,40 +14,43 @@ export function isoLocal(t: number, timezone: string): string {
   return `${new Date(t + off).toISOString().slice(0, 19)}${sign}${hh}:${mm}`;
 }
 
-/** CSV lines `timestamp,wh` (the format `train --history` and `collect --replay` read). */
-function* csvLines(readings: readonly Reading[], timezone: string): Generator<string> {
+/** CSV lines `timestamp,wh` (the format `train --history` and `collect --replay` read), a chunk of readings at a time. */
+async function* csvText(chunks: AsyncIterable<readonly Reading[]>, timezone: string): AsyncGenerator<string> {
   yield 'timestamp,wh\n';
   // String(wh), not toFixed: energy is whole pulses times Wh per pulse, so it round-trips exactly.
-  for (const r of readings) yield `${isoLocal(r.ts, timezone)},${r.wh}\n`;
+  for await (const rs of chunks) {
+    let s = '';
+    for (const r of rs) s += `${isoLocal(r.ts, timezone)},${r.wh}\n`;
+    yield s;
+  }
 }
 
 /** raw_power records as JSON lines, every field of the Avro schema. */
-function* jsonLines(readings: readonly Reading[]): Generator<string> {
-  for (const r of readings) yield `${JSON.stringify(r)}\n`;
+async function* jsonText(chunks: AsyncIterable<readonly Reading[]>): AsyncGenerator<string> {
+  for await (const rs of chunks) {
+    let s = '';
+    for (const r of rs) s += `${JSON.stringify(r)}\n`;
+    yield s;
+  }
 }
 
-/** Writes the history to a file (gzipped when the name ends .gz) or to stdout. */
-export async function writeHistory(readings: readonly Reading[], format: 'csv' | 'jsonl', timezone: string, out: string | undefined): Promise<void> {
-  const lines = format === 'csv' ? csvLines(readings, timezone) : jsonLines(readings);
+/**
+ * Writes the history to a file (gzipped when the name ends .gz) or to stdout, streaming. A file is
+ * written atomically (atomic-file.ts): an error or a signal leaves the previous file or none.
+ */
+export async function writeHistory(chunks: AsyncIterable<readonly Reading[]>, format: 'csv' | 'jsonl', timezone: string, out: string | undefined, signal?: AbortSignal): Promise<void> {
+  const text = format === 'csv' ? csvText(chunks, timezone) : jsonText(chunks);
   if (out === undefined) {
-    // Chunks of lines: one write per reading would be slow on a pipe.
-    let buf = '';
-    for (const l of lines) {
-      buf += l;
-      if (buf.length > 1 << 16) {
-        if (!process.stdout.write(buf)) await new Promise((r) => process.stdout.once('drain', r));
-        buf = '';
-      }
+    for await (const s of text) {
+      if (signal?.aborted) return;
+      if (!process.stdout.write(s)) await new Promise((r) => process.stdout.once('drain', r));
     }
-    if (buf) await new Promise<void>((r) => process.stdout.write(buf, () => r()));
     return;
   }
   try {
-    await mkdir(dirname(out), { recursive: true });
-    const source = Readable.from(lines);
-    if (/\.gz$/i.test(out)) await pipeline(source, createGzip(), createWriteStream(out));
-    else await pipeline(source, createWriteStream(out));
+    await writeStreamAtomic(out, text, /\.gz$/i.test(out) ? [createGzip()] : [], signal);
   } catch (e) {
+    if (signal?.aborted) return;
     throw new CommandError(`--out ${out}: cannot write: ${(e as Error).message}`, 1);
   }
 }
@@ -67,8 +66,7 @@ export function truthJson(truth: readonly Scenario[]): string {
 
 export async function writeTruth(truth: readonly Scenario[], file: string): Promise<void> {
   try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, truthJson(truth));
+    await writeFileAtomic(file, truthJson(truth));
   } catch (e) {
     throw new CommandError(`--truth ${file}: cannot write: ${(e as Error).message}`, 1);
   }

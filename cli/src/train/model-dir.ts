@@ -22,11 +22,32 @@ export function prepareModelDir(dir: string): void {
   mkdirSync(dir, { recursive: true });
 }
 
-/** Writes a file via a temp name and rename, so a reader never sees half a file. */
+/** Writes a file via a temp name and rename, so a reader never sees half a file; a failed write leaves no temp file. */
 export function writeAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Moves a complete model from its work directory to `dir`: one rename when `dir` is empty (as
+ * prepareModelDir leaves a new one), else file by file with envelope.json last, so a reader that
+ * sees envelope.json sees the whole model.
+ */
+export function publishModelDir(work: string, dir: string): void {
+  if (readdirSync(dir).length === 0) {
+    rmSync(dir, { recursive: true });
+    renameSync(work, dir);
+    return;
+  }
+  const files = readdirSync(work).sort((a, b) => (a === 'envelope.json' ? 1 : b === 'envelope.json' ? -1 : a < b ? -1 : 1));
+  for (const f of files) renameSync(join(work, f), join(dir, f));
+  rmSync(work, { recursive: true, force: true });
 }
 
 /** Points `<modelsDir>/current` at `modelDir` (which must be inside modelsDir). */

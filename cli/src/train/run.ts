@@ -1,23 +1,32 @@
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isValidTimeZone, type Logger, type Source } from '@stream-smarts/contracts';
+import { DEFAULT_RULES, type EpisodeRules } from '@stream-smarts/notifier';
 import { LocalH2OError } from '../h2o/errors.js';
 import { requireJava } from '../h2o/java.js';
 import { noProgress, pauseForLogs, type Progress } from '../h2o/progress.js';
-import { renderEnvelopeChart } from '../plot/envelope-chart.js';
-import { cellStats } from './cells.js';
-import { buildEnvelope, predictEnvelope, type Envelope } from './envelope.js';
+import { renderBandsChart } from '../plot/bands-chart.js';
+import { DEFAULT_METHOD, type BandMethod } from './band-stats.js';
+import { buildModelFile, type ModelFile } from './envelope.js';
 import { TrainError } from './errors.js';
+import { fitModel, type Fitted } from './fit.js';
 import { H2OClient, H2OUnreachable } from './h2o-client.js';
 import { h2oUnreachableError } from './h2o-help.js';
 import { acquireH2O } from './h2o-server.js';
-import { trainModels } from './h2o-train.js';
 import { readHistory, type History } from './history.js';
+import { holdoutCheck, type HoldoutResult } from './holdout.js';
+import type { MeasuredDays } from './measured-days.js';
 import { renderModelCard } from './model-card.js';
-import { modelIdFor, pointCurrent, prepareModelDir, writeAtomic } from './model-dir.js';
+import { modelIdFor, pointCurrent, prepareModelDir, publishModelDir, writeAtomic } from './model-dir.js';
 import { ensureUdfJar } from './udf-jar.js';
 
-/** `stream-smarts train` without the command line: history in, model directory out. */
+/**
+ * `stream-smarts train` without the command line: history in, model directory out
+ * (contracts/MODEL-FORMAT.md). The last `days` days of the history are measured, turned into band
+ * statistics (band-stats.ts), fitted as one GBM on H2O, and the UDF jar computes the tables from
+ * the MOJO. Before that, the same is done without the last `holdoutWeeks`, and those weeks are
+ * replayed through the result, so the model card can say what the model would have sent.
+ */
 
 export interface TrainOptions {
   history: string[];
@@ -28,9 +37,19 @@ export interface TrainOptions {
   /** Point `<modelsDir>/current` at the new model when it is inside modelsDir; default true. */
   updateCurrent?: boolean;
   timezone: string;
-  lowerQuantile?: number;
-  upperQuantile?: number;
+  /** Days of history the model learns from, counted back from the last reading; default 90. */
+  days?: number;
+  /** Weeks held back for the model card's replay; default 4; 0: none. */
+  holdoutWeeks?: number;
+  /** The band statistics' parameters; default DEFAULT_METHOD. */
+  method?: BandMethod;
+  /** The alert rules the held-back weeks are replayed with; default the settings' defaults. */
+  rules?: EpisodeRules;
   maxBadShare?: number;
+  /** Physical bound of a history row, kW over its interval (STREAM_SMARTS_MAX_POWER_KW); default 100. */
+  maxPowerKw?: number;
+  /** Stops at the next safe point (reading the history is streamed and checks it often). */
+  signal?: AbortSignal;
   h2oUrl: string;
   /**
    * Where h2oUrl came from (the configuration loader's source). Only a default URL lets train
@@ -48,16 +67,15 @@ export interface TrainOptions {
   now?: Date;
   /** The UDF jar; default: the built one, built now (as `stream-smarts build` does) when there is none. */
   udfJar?: string;
-  ntrees?: number;
 }
 
 export interface TrainResult {
   dir: string;
-  /** Largest difference (Wh/h) between a cell's predicted bound and its history quantile. */
-  fitError: number;
   current?: string;
-  envelope: Envelope;
+  model: ModelFile;
   history: History;
+  holdout?: HoldoutResult;
+  fitted: Fitted;
   /** The H2O that trained: its URL, and whether this run started it (and stopped it again). */
   h2o: { url: string; local: boolean };
   timings: {
@@ -68,57 +86,77 @@ export interface TrainResult {
     h2oStartMs: number;
     /** Of which the one-time download of H2O (0 when cached). */
     h2oDownloadMs: number;
+    holdoutMs: number;
     trainMs: number;
     /** Stopping the local H2O this run started (0 for a server it did not start). */
     h2oStopMs: number;
-    envelopeMs: number;
+    writeMs: number;
     totalMs: number;
   };
 }
 
-export function checkQuantiles(lower: number, upper: number): void {
-  for (const [name, q] of [
-    ['--lower-quantile', lower],
-    ['--upper-quantile', upper],
-  ] as const) {
-    if (!Number.isFinite(q) || q < 0 || q > 1) throw new TrainError(`${name} ${q} is not a number from 0 to 1`, `give e.g. ${name} ${name.startsWith('--lower') ? 0 : 1}`, 2);
+export const DEFAULT_TRAIN_DAYS = 90;
+export const DEFAULT_HOLDOUT_WEEKS = 4;
+
+function checkWhole(name: string, v: number, min: number, max: number): void {
+  if (!Number.isInteger(v) || v < min || v > max) throw new TrainError(`${name} ${v} is not a whole number from ${min} to ${max}`, `give e.g. ${name} ${name === '--days' ? DEFAULT_TRAIN_DAYS : DEFAULT_HOLDOUT_WEEKS}`, 2);
+}
+
+/** History values of the trained days for the figure: every 5th minute of each measure. */
+function chartPoints(days: MeasuredDays, from: number, to: number) {
+  const g = days.grid(from, to);
+  const pts = { floor_15m: [] as { x: number; y: number }[], floor_1h: [] as { x: number; y: number }[], floor_3h: [] as { x: number; y: number }[], mean_24h: [] as { x: number; y: number }[] };
+  for (let i = 0; i < g.days * 1440; i += 5) {
+    const x = (i % 1440) / 60;
+    for (const k of ['floor_15m', 'floor_1h', 'floor_3h', 'mean_24h'] as const) {
+      const y = g[k][i]!;
+      if (!Number.isNaN(y)) pts[k].push({ x, y });
+    }
   }
-  if (!(lower < upper)) throw new TrainError(`--lower-quantile ${lower} is not below --upper-quantile ${upper}`, 'the lower quantile must be smaller, e.g. 0 and 1 or 0.01 and 0.99', 2);
+  return pts;
 }
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const t0 = Date.now();
   // Log lines end the drawn progress line first, so they never print over each other.
   const o = opts.progress && opts.log ? { ...opts, log: pauseForLogs(opts.log, opts.progress) } : opts;
-  const lowerQ = o.lowerQuantile ?? 0;
-  const upperQ = o.upperQuantile ?? 1;
-  checkQuantiles(lowerQ, upperQ);
+  const days = o.days ?? DEFAULT_TRAIN_DAYS;
+  const holdoutWeeks = o.holdoutWeeks ?? DEFAULT_HOLDOUT_WEEKS;
+  checkWhole('--days', days, 7, 3660);
+  checkWhole('--holdout-weeks', holdoutWeeks, 0, 52);
   if (!isValidTimeZone(o.timezone)) {
     throw new TrainError(`time zone ${JSON.stringify(o.timezone)} does not exist`, 'give an IANA zone name such as Europe/London or Australia/Sydney with --timezone or STREAM_SMARTS_TIMEZONE', 2);
   }
+  const method = o.method ?? DEFAULT_METHOD;
   const progress = o.progress ?? noProgress;
   const stage = (name: string, f: number) => {
     o.onProgress?.(name, f);
     progress.stage(name, f);
   };
-  // Java reads the MOJOs at the end (and runs a local H2O): say so before any long work.
+  // Java reads the MOJO at the end (and runs a local H2O): say so before any long work.
   try {
-    await requireJava('train reads the MOJOs with the UDF jar, and runs a local H2O when none answers at H2O_URL');
+    await requireJava('train reads the MOJO with the UDF jar, and runs a local H2O when none answers at H2O_URL');
   } catch (e) {
     if (e instanceof LocalH2OError) throw new TrainError(e.message, e.fix);
     throw e;
   }
   stage('reading history', 0);
-  const history = await readHistory(o.history, { timezone: o.timezone, maxBadShare: o.maxBadShare ?? 0.01 });
+  const history = await readHistory(o.history, {
+    timezone: o.timezone,
+    keepDays: days + holdoutWeeks * 7,
+    maxBadShare: o.maxBadShare ?? 0.01,
+    ...(o.maxPowerKw !== undefined ? { maxPowerKw: o.maxPowerKw } : {}),
+    onProgress: (f) => stage('reading history', f * 0.3),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  if (o.signal?.aborted) throw new TrainError('stopped while reading the history', 'run train again', 1);
   const tRead = Date.now();
-  o.log?.info({ rows: history.rows.length, rejected: history.bad.length, partial: history.partial, files: history.files }, 'history read');
-  if (history.bad.length > 0) o.log?.warn({ first: history.bad.slice(0, 5) }, `${history.bad.length} bad history rows skipped`);
+  o.log?.info({ readings: history.readings, rejected: history.rejected, files: history.files }, 'history read');
+  for (const w of history.report.warnings()) o.log?.warn(w);
 
-  // Have the jar before training, so the envelope can be computed afterwards.
+  // Have the jar before training, so the tables can be computed afterwards.
   const udf = o.udfJar ? { jar: o.udfJar } : await ensureUdfJar({ progress, ...(o.log ? { log: o.log } : {}) });
-  const jar = udf.jar;
   const tJar = Date.now();
-  const stats = cellStats(history.rows, lowerQ, upperQ);
   const now = o.now ?? new Date();
   const modelId = modelIdFor(now);
   const modelsDir = resolve(o.modelsDir ?? 'models');
@@ -133,55 +171,93 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     progress,
   });
   const tH2O = Date.now();
-  let models;
+  const h2o = new H2OClient(server.url);
+  const fit = async (from: number, to: number, label: string, base: number) =>
+    fitModel(history.days.grid(from, to), { h2o, jar: udf.jar, method, onProgress: (s, f) => stage(`${label}: ${s}`, base + 0.3 * f) });
+  const last = history.days.lastDay + 1;
+  const held = history.days.heldFrom;
+  let holdout: HoldoutResult | undefined;
+  let fitted: Fitted;
+  let tHold = tH2O;
   let tTrained = 0;
   try {
-    models = await trainModels(new H2OClient(server.url), stats, {
-      runId: `${modelId.replace(/[^0-9A-Za-z]/g, '')}_${process.pid}`,
-      onProgress: stage,
-      ...(o.ntrees ? { ntrees: o.ntrees } : {}),
-    });
+    if (holdoutWeeks > 0) {
+      try {
+        holdout = await holdoutCheck(history.days, {
+          holdoutDays: holdoutWeeks * 7,
+          trainDays: days,
+          minTrainDays: 14,
+          rules: o.rules ?? DEFAULT_RULES,
+          fit: async (dg) => (await fitModel(dg, { h2o, jar: udf.jar, method, onProgress: (s, f) => stage(`held-back weeks: ${s}`, 0.3 + 0.3 * f) })).tables,
+        });
+      } catch (e) {
+        // Too little history before the held-back weeks for band statistics: the card says so.
+        if (!(e instanceof RangeError)) throw e;
+        o.log?.info({ reason: e.message }, 'no held-back check');
+      }
+      if (!holdout) o.log?.info(`the history is too short to hold back ${holdoutWeeks} weeks and still train on 14 days: the model card has no replay`);
+    }
+    tHold = Date.now();
+    try {
+      fitted = await fit(Math.max(held, last - days), last, 'model', 0.6);
+    } catch (e) {
+      if (e instanceof RangeError) throw new TrainError(`the history cannot be trained on: ${e.message}`, 'pass a longer history without long gaps (90 days or more give steadier bands)');
+      throw e;
+    }
   } catch (e) {
     if (e instanceof H2OUnreachable) throw h2oUnreachableError(e, undefined, o.h2oUrlSource);
     throw e;
   } finally {
     tTrained = Date.now();
-    // The MOJOs are downloaded: a local H2O's 2 GB heap is not needed for the rest.
+    // The MOJO is downloaded and its tables computed: a local H2O's heap is not needed for the rest.
     progress.stop();
     await server.release();
   }
   const tTrain = Date.now();
-  o.log?.info({ h2oVersion: models.h2oVersion, ms: tTrained - tH2O }, 'models trained');
+  o.log?.info({ h2oVersion: fitted.h2oVersion, ms: tTrained - tHold, fitMaxAbsWh: fitted.fitMaxAbsWh, incidents: fitted.stats.incidents.length, season: fitted.stats.season }, 'model trained');
+  if (fitted.fitMaxAbsWh > 1) o.log?.warn({ fitMaxAbsWh: fitted.fitMaxAbsWh }, `the MOJO misses a band statistic by ${fitted.fitMaxAbsWh.toFixed(2)} Wh/h`);
 
-  prepareModelDir(dir);
-  writeAtomic(join(dir, 'lower.zip'), models.lower);
-  writeAtomic(join(dir, 'upper.zip'), models.upper);
-  stage('computing the envelope with the UDF jar', 1);
-  const predicted = await predictEnvelope(dir, jar);
-  // How closely the MOJOs reproduce the per-cell quantiles they were fitted to (see h2o-train.ts).
-  let fitError = 0;
-  for (const c of predicted.cells) {
-    const t = stats.find((x) => x.day === c.day && x.hour === c.hour);
-    if (t?.lower !== undefined && t.upper !== undefined) fitError = Math.max(fitError, Math.abs(c.lower - t.lower), Math.abs(c.upper - t.upper));
-  }
-  if (fitError > 1) o.log?.warn({ fitError }, `the MOJOs miss a cell's quantile by ${fitError.toFixed(2)} Wh/h`);
-  else o.log?.info({ fitError }, 'MOJOs reproduce the per-cell quantiles');
-  const envelope = buildEnvelope({
+  const fromDay = Math.max(held, last - days);
+  const trained = [...history.days.readingsOf(fromDay, last)];
+  const model = buildModelFile({
     modelId,
     timezone: o.timezone,
-    quantiles: { lower: lowerQ, upper: upperQ },
-    h2oVersion: models.h2oVersion,
+    h2oVersion: fitted.h2oVersion,
     trainedAt: now,
-    history: { from: history.from, to: history.to, rows: history.rows.length, rejected: history.bad.length },
-    stats,
-    lowerZip: models.lower,
-    upperZip: models.upper,
-    predicted,
+    history: { from: trained[0]?.endMs ?? history.from, to: trained.at(-1)?.endMs ?? history.to, rows: trained.length, rejected: history.rejected, days: last - fromDay },
+    method,
+    bandsZip: fitted.mojo,
+    predicted: fitted.tables,
+    fitMaxAbsWh: fitted.fitMaxAbsWh,
+    ...(holdout ? { holdout: holdout as unknown as Record<string, unknown> } : {}),
   });
-  writeAtomic(join(dir, 'envelope.json'), JSON.stringify(envelope, null, 2) + '\n');
-  writeFileSync(join(dir, 'model-card.md'), renderModelCard(envelope, history, fitError));
-  writeFileSync(join(dir, 'envelope.svg'), envelopeSvg(envelope, history));
-  const tEnv = Date.now();
+
+  // The model is written in a hidden sibling directory and moved into place when complete, so a
+  // failure (full disk, a signal) leaves no half model and no temporary files behind.
+  prepareModelDir(dir);
+  const work = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}`);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  try {
+    stage('writing the model', 0.95);
+    writeAtomic(join(work, 'bands.zip'), fitted.mojo);
+    writeAtomic(join(work, 'model-card.md'), renderModelCard(model, history, fitted, holdout));
+    writeAtomic(
+      join(work, 'envelope.svg'),
+      renderBandsChart({
+        subtitle: `Model ${model.modelId} · ${model.timezone} · ${model.history?.days} days ${model.history?.from?.slice(0, 10)} to ${model.history?.to?.slice(0, 10)} · Wh/h`,
+        tables: fitted.tables,
+        points: chartPoints(history.days, fromDay, last),
+      }),
+    );
+    // envelope.json last: a reader that sees it sees a whole model (the UDF's hot swap relies on it).
+    writeAtomic(join(work, 'envelope.json'), JSON.stringify(model, null, 2) + '\n');
+    publishModelDir(work, dir);
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
+  const tWrite = Date.now();
 
   let current: string | undefined;
   if (o.updateCurrent !== false) {
@@ -191,33 +267,22 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
   return {
     dir,
-    fitError,
     ...(current ? { current } : {}),
-    envelope,
+    model,
     history,
+    ...(holdout ? { holdout } : {}),
+    fitted,
     h2o: { url: server.url, local: server.local !== undefined },
     timings: {
       readMs: tRead - t0,
-      jarMs: udf.builtMs ?? 0,
+      jarMs: tJar - tRead,
       h2oStartMs: tH2O - tJar,
       h2oDownloadMs: server.local?.downloadMs ?? 0,
-      trainMs: tTrained - tH2O,
+      holdoutMs: tHold - tH2O,
+      trainMs: tTrained - tHold,
       h2oStopMs: tTrain - tTrained,
-      envelopeMs: tEnv - tTrain,
-      totalMs: tEnv - t0,
+      writeMs: tWrite - tTrain,
+      totalMs: tWrite - t0,
     },
   };
-}
-
-export function envelopeSvg(env: Envelope, history: Pick<History, 'rows'>): string {
-  const HOUR_MS = 3_600_000;
-  const points = history.rows.map((r) => ({ day: r.day, x: r.hour + (((r.endMs - 1) % HOUR_MS) + HOUR_MS) % HOUR_MS / HOUR_MS, y: r.kwh }));
-  const q = env.quantiles.lower === 0 && env.quantiles.upper === 1 ? 'minimum to maximum seen' : `quantiles ${env.quantiles.lower}–${env.quantiles.upper}`;
-  return renderEnvelopeChart({
-    title: 'Expected household power by hour of day',
-    subtitle: `Model ${env.modelId} · ${env.timezone} · ${q} · ${env.history.rows} readings ${env.history.from.slice(0, 10)} to ${env.history.to.slice(0, 10)} · trailing-hour energy in Wh/h`,
-    hours: env.hours,
-    cells: env.cells,
-    points,
-  });
 }

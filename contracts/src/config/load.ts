@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { redactUrl, redactUrlsIn } from '../redact.js';
+import { garbageLines } from './dotenv-lines.js';
 import { SETTINGS, SETTING_KEYS, type SettingKey, type SettingValue } from './settings.js';
 
 /** Where a value came from, in words a user can act on. */
@@ -38,6 +40,11 @@ export interface ConfigInput {
   envFile?: string;
   /** Whether a missing `envFile` is an error (true when the user named the file). */
   envFileRequired?: boolean;
+  /**
+   * Settings the command does not use (e.g. Kafka's for `run`): a bad value there is not the
+   * command's problem, so it is not checked and the default stands in.
+   */
+  unused?: (key: SettingKey) => boolean;
 }
 
 export interface KafkaConfig {
@@ -104,7 +111,11 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
   let dotenv: Record<string, string> = {};
   if (existsSync(envFilePath)) {
     try {
-      dotenv = parseDotenv(readFileSync(envFilePath));
+      const text = readFileSync(envFilePath);
+      dotenv = parseDotenv(text);
+      for (const g of garbageLines(text.toString('utf8'))) {
+        problems.push(`${envFilePath}:${g.line}: not a setting: ${JSON.stringify(g.text.replace(/=.*$/, '=…').slice(0, 60))} (a value after = is not shown); expected NAME=value (or a # comment)`);
+      }
     } catch (e) {
       problems.push(`cannot read ${envFilePath}: ${(e as Error).message}`);
     }
@@ -125,6 +136,10 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
       continue;
     }
     if (!found) continue;
+    if (input.unused?.(key) && found.source.kind !== 'default' && !spec.schema.safeParse(found.raw).success) {
+      if (!('default' in spec) || spec.default === undefined) continue;
+      found = { raw: spec.default, source: { kind: 'default' } };
+    }
     const parsed = spec.schema.safeParse(found.raw);
     if (!parsed.success) {
       const shown = spec.secret ? '(redacted)' : JSON.stringify(found.raw);
@@ -263,7 +278,8 @@ export function describeSettings(loaded: LoadedConfig): { key: string; value: st
     if (!r) return { key, value: '(not set)', source: '' };
     return {
       key,
-      value: SETTINGS[key].secret ? '(redacted)' : r.raw,
+      // A URL may carry a password (http://user:pass@host): shown without it.
+      value: SETTINGS[key].secret ? '(redacted)' : redactUrlsIn(redactUrl(r.raw)),
       source: describeSource(r.source),
     };
   });

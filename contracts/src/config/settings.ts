@@ -654,6 +654,23 @@ export const SETTINGS = {
     expect: 'an MQTT topic without wildcards, e.g. stream-smarts',
     schema: z.string().trim().regex(/^[^#+\s]+$/),
   }),
+  // --- history files (contracts/src/history: train, run/collect --source replay, evaluate, plot) ---
+  'history.maxPowerKw': spec({
+    key: 'history.maxPowerKw',
+    env: ['STREAM_SMARTS_MAX_POWER_KW'],
+    default: '100',
+    describe: 'Most a household supply can deliver, kW averaged over a reading\'s interval: history rows above it (or below zero) are bad rows',
+    expect: 'a positive number of kW, e.g. 100',
+    schema: z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number).pipe(z.number().positive().max(100_000)),
+  }),
+  'history.maxBadShare': spec({
+    key: 'history.maxBadShare',
+    env: ['STREAM_SMARTS_MAX_BAD_SHARE'],
+    default: '0.01',
+    describe: 'Largest share of bad history rows (bad, duplicate, out of order) skipped before a command gives up on the file',
+    expect: 'a number from 0 to 1, e.g. 0.01',
+    schema: z.string().trim().regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/).transform(Number).pipe(z.number().min(0).max(1)),
+  }),
   // --- pi-collector (stream-smarts collect, node pi-collector/dist/main.js) ---
   'collector.meterId': spec({
     key: 'collector.meterId',

@@ -4,8 +4,13 @@
  * with the 2018 statements, though its unit is Wh/h.
  *
  * Each reading's energy is taken as spread evenly over its interval. Where the hour is only partly
- * covered (start-up, gaps in a history), the energy seen is scaled to the covered time — an
+ * covered (start-up, or just after a gap), the energy seen is scaled to the covered time — an
  * average power, not an undercount — and `coverage` says how much of the hour that was.
+ *
+ * A gap (a reading whose interval starts after the previous one ended) restarts the measure: the
+ * readings before it are forgotten, so an hour's average is never stitched together from both
+ * sides of a gap, and `coverage` climbs from nothing again. Callers that score only full hours
+ * (run, evaluate) thereby stay quiet for the hour after every gap.
  */
 export interface TrailingHourValue {
   /** Trailing-hour energy in Wh/h. */
@@ -43,11 +48,20 @@ export class TrailingHour {
         `reading ending ${new Date(endMs).toISOString()} overlaps or precedes the previous one ending ${new Date(this.lastEnd).toISOString()}`,
       );
     }
+    if (start > this.lastEnd && this.head < this.window.length) this.restart();
     this.window.push({ start, end: endMs, wh });
     this.sumWh += wh;
     this.sumMs += intervalMs;
     this.lastEnd = endMs;
     return this.at(endMs);
+  }
+
+  /** Forgets every reading: the next one starts a new hour. */
+  restart(): void {
+    this.window.length = 0;
+    this.head = 0;
+    this.sumWh = 0;
+    this.sumMs = 0;
   }
 
   private at(t: number): TrailingHourValue {
