@@ -1,9 +1,9 @@
 import { localTimeToUtc } from '@stream-smarts/pi-collector';
 import { CommandError } from '../command-error.js';
-import type { HistoryRow } from '../train/history.js';
-import { readAlerts, readModel, readPlotHistory, readTruth, type Model, type PlotHistory } from './inputs.js';
-import type { HistoryReadOptions } from '@stream-smarts/contracts';
-import { DAY_NAMES, renderRangeChart } from './range-chart.js';
+import { NOT_USED_W, type HistoryReadOptions } from '@stream-smarts/contracts';
+import { renderBandsChart } from './bands-chart.js';
+import { readAlerts, readModel, readPlotHistory, readTruth, type HistoryRow, type Model, type PlotHistory } from './inputs.js';
+export const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 import { renderScoreChart } from './score-chart.js';
 import { localParts } from './time-axis.js';
 import { renderTimelineChart } from './timeline-chart.js';
@@ -61,8 +61,7 @@ const fmtDate = (t: number, tz: string) => {
 
 function modelLine(m: Model): string {
   const f = m.file;
-  const q = f.quantiles.lower === 0 && f.quantiles.upper === 1 ? 'min to max seen' : `quantiles ${f.quantiles.lower} to ${f.quantiles.upper}`;
-  return `model ${f.modelId} (${q}, ${f.timezone})`;
+  return `model ${f.modelId} (${f.history?.days ?? '?'} days of history, ${f.timezone})`;
 }
 
 /** Local midnight at or before t. */
@@ -85,31 +84,26 @@ export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model
   const wFrom = o.from ? parseInstant('--from', o.from, tz) : -Infinity;
   const wTo = o.to ? parseInstant('--to', o.to, tz) : Infinity;
   // One streaming pass gathers what every figure needs: the last days for range, a reduced timeline.
-  const hist = o.history ? (cache.history ??= await readPlotHistory(o.history, tz, { days: o.days, from: wFrom, to: wTo, range: (d, h) => model.range(d, h) }, o.read, o.warn)) : undefined;
+  const hist = o.history ? (cache.history ??= await readPlotHistory(o.history, tz, { days: o.days, from: wFrom, to: wTo, model }, o.read, o.warn)) : undefined;
   const nRows = hist?.count ?? 0;
+  if (o.day !== 'all' && fig !== 'timeline') throw new CommandError(`--day ${o.day}: a stream-smarts/bands@2 model has one profile for every day of the week; leave --day out`);
   if (fig === 'range') {
     // --from/--to cut the history first, so "the last N days" can end on any day (e.g. this morning).
     const recent = hist ? lastDays(hist.recent, o.days, tz) : [];
-    const dayText = o.day === 'all' ? 'all days' : o.day === 'each' ? 'each weekday' : `${DAY_NAMES[(o.day as number) - 1]}s`;
     const shown = recent.length > 0 ? ` · readings ${fmtDate(recent[0]!.endMs - 1, tz)} to ${fmtDate(recent[recent.length - 1]!.endMs - 1, tz)}` : '';
-    return renderRangeChart({
-      hours: model.file.hours,
-      cells: model.file.cells,
-      day: o.day,
-      rows: recent,
-      timezone: tz,
+    const pts = { floor_15m: [] as { x: number; y: number }[], floor_1h: [] as { x: number; y: number }[], floor_3h: [] as { x: number; y: number }[], mean_24h: [] as { x: number; y: number }[] };
+    for (const r of recent) for (const k of ['floor_15m', 'floor_1h', 'floor_3h', 'mean_24h'] as const) if (r[k] !== null) pts[k].push({ x: r.minute / 60, y: r[k] });
+    return renderBandsChart({
+      tables: model.file,
+      points: pts,
       ...(o.title ? { title: o.title } : {}),
-      subtitle: `Range for ${dayText} from ${modelLine(model)}${shown}`,
+      subtitle: `Bands of ${modelLine(model)}${shown}`,
     });
   }
   if (fig === 'score') {
-    if (o.day === 'each') throw new CommandError('--day each is for the range figure; the score figure takes all or one weekday');
-    const band = o.day === 'all' ? model.file.hours : model.file.cells.filter((c) => c.day === o.day);
-    return renderScoreChart({
-      band,
-      ...(o.title ? { title: o.title } : {}),
-      ...(o.day === 'all' ? {} : { title: o.title ?? `Anomaly score by hour of day and power, ${DAY_NAMES[(o.day as number) - 1]}s` }),
-    });
+    const b = model.file.bands.floor_1h;
+    const band = Array.from({ length: 144 }, (_, k) => ({ hour: k / 6, until: (k + 1) / 6, lower: b.ref[k * 10 + 5]!, upper: Math.min(b.upper[k * 10 + 5]!, NOT_USED_W) }));
+    return renderScoreChart({ band, ...(o.title ? { title: o.title } : {}) });
   }
   if (!o.history && !o.alerts) throw new CommandError('the timeline figure needs --history FILE (readings) or --alerts FILE (a run\'s alerts), or both');
   const alerts = o.alerts ? await readAlerts(o.alerts) : [];
@@ -132,7 +126,7 @@ export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model
   if (!(to > from)) throw new CommandError(`--from/--to: the window ${new Date(from).toISOString()} to ${new Date(to).toISOString()} is empty`);
   const what = [o.history ? `readings: ${o.history.split('/').pop()}` : '', o.alerts ? `alerts: ${o.alerts.split('/').pop()}` : ''].filter(Boolean).join(' · ');
   return renderTimelineChart({
-    range: (d, h) => model.range(d, h),
+    model,
     timezone: tz,
     from,
     to,
@@ -140,6 +134,6 @@ export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model
     alerts,
     truth,
     ...(o.title ? { title: o.title } : {}),
-    subtitle: `${what} · range per local day and hour: ${modelLine(model)}`,
+    subtitle: `${what} · ${modelLine(model)}`,
   });
 }

@@ -1,14 +1,23 @@
-import { HistoryReader, measureBatches, readText, scoreAgainst, loadEnvelope, type Envelope, type EnvelopeFile, type HistoryReadOptions } from '@stream-smarts/contracts';
+import { HistoryReader, loadModel, measureBatches, readText, type HistoryReadOptions, type LoadedModel, type MeasuredReading } from '@stream-smarts/contracts';
 import { CommandError } from '../command-error.js';
-import type { HistoryRow } from '../train/history.js';
 
-/** What `plot` reads: the model's envelope, a history's trailing-hour readings, a run's alerts. */
+/** What `plot` reads: the model, a history's measured readings, a run's alerts. */
 
-export type Model = Envelope & { file: EnvelopeFile };
+export type Model = LoadedModel;
+export type HistoryRow = MeasuredReading;
+
+/** What a timeline draws of a reading: its 1-h floor (NaN while the hour fills). */
+export const plotted = (r: HistoryRow): number => r.floor_1h ?? NaN;
+
+/** Whether the model finds a reading anomalous: 1 high, -1 low, 0 not (or not yet scored). */
+export function verdict(m: Model, r: HistoryRow): 1 | -1 | 0 {
+  const s = m.score(r);
+  return s === null ? 0 : s > 1 ? 1 : s < 0 ? -1 : 0;
+}
 
 export function readModel(dir: string): Model {
   try {
-    return loadEnvelope(dir);
+    return loadModel(dir);
   } catch (e) {
     throw new CommandError(`--model ${dir}: ${(e as Error).message}`, 1);
   }
@@ -35,7 +44,7 @@ export interface PlotHistory {
 export async function readPlotHistory(
   file: string,
   timezone: string,
-  want: { days: number; from: number; to: number; range: (day: number, hour: number) => { lower: number; upper: number } },
+  want: { days: number; from: number; to: number; model: Model },
   o: Pick<HistoryReadOptions, 'maxPowerKw' | 'maxBadShare' | 'onProgress' | 'signal'> = {},
   warn: (line: string) => void = () => undefined,
 ): Promise<PlotHistory> {
@@ -43,14 +52,13 @@ export async function readPlotHistory(
   const keepMs = (want.days + 1) * 86_400_000;
   let recent: HistoryRow[] = [];
   let head = 0;
-  const reducer = new TimelineReducer(want.range);
+  const reducer = new TimelineReducer(want.model);
   let count = 0;
   let first = NaN;
   let last = NaN;
   for await (const batch of measureBatches(reader.batches(), timezone)) {
     for (const m of batch) {
       if (m.coverage < 0.5) continue;
-      // The measured reading is a HistoryRow already: no second object per reading.
       const r: HistoryRow = m;
       count++;
       if (Number.isNaN(first)) first = r.endMs;
@@ -82,7 +90,7 @@ export class TimelineReducer {
   private seenOutside = 0;
 
   constructor(
-    private readonly range: (day: number, hour: number) => { lower: number; upper: number },
+    private readonly model: Model,
     private readonly maxBuckets = 8000,
     private readonly maxOutside = 12_000,
   ) {}
@@ -93,14 +101,12 @@ export class TimelineReducer {
     const b = this.buckets.get(k);
     if (!b) this.buckets.set(k, { first: r, lo: r, hi: r, last: r });
     else {
-      if (r.kwh < b.lo.kwh) b.lo = r;
-      if (r.kwh > b.hi.kwh) b.hi = r;
+      if (plotted(r) < plotted(b.lo)) b.lo = r;
+      if (plotted(r) > plotted(b.hi)) b.hi = r;
       b.last = r;
     }
     if (this.buckets.size > this.maxBuckets) this.widen();
-    const band = this.range(r.day, r.hour);
-    const s = scoreAgainst(r.kwh, band.lower, band.upper);
-    if ((s > 1 || s < 0) && this.seenOutside++ % this.stride === 0) {
+    if (verdict(this.model, r) !== 0 && this.seenOutside++ % this.stride === 0) {
       this.outside.push(r);
       if (this.outside.length > this.maxOutside) {
         this.outside = this.outside.filter((_, i) => i % 2 === 0);
@@ -118,8 +124,8 @@ export class TimelineReducer {
       else {
         if (b.first.endMs < m.first.endMs) m.first = b.first;
         if (b.last.endMs > m.last.endMs) m.last = b.last;
-        if (b.lo.kwh < m.lo.kwh) m.lo = b.lo;
-        if (b.hi.kwh > m.hi.kwh) m.hi = b.hi;
+        if (plotted(b.lo) < plotted(m.lo)) m.lo = b.lo;
+        if (plotted(b.hi) > plotted(m.hi)) m.hi = b.hi;
       }
     }
     this.buckets = merged;

@@ -1,16 +1,16 @@
-import { dayHourOfReading, scoreAgainst } from '@stream-smarts/contracts';
-import type { HistoryRow } from '../train/history.js';
-import type { PlotAlert, TruthSpan } from './inputs.js';
+import { minuteOfReading, NOT_USED_W } from '@stream-smarts/contracts';
+import { plotted, verdict, type HistoryRow, type Model, type PlotAlert, type TruthSpan } from './inputs.js';
 import { renderChart, type Layer } from './svg.js';
 import { timeTicks } from './time-axis.js';
 
 /**
- * A history or a run on a time axis: the readings' trailing-hour energy, the model's expected
- * range for each local (day, hour) as a green band, readings outside it, the alerts a run sent
- * (fire, repeat, resolve) and, when known, the ground truth of simulated anomalies.
+ * A history or a run on a time axis: the readings' 1-h floor (the lowest power of the last hour:
+ * what a load left on lifts), the model's band for it at each time of day, the readings the model
+ * finds anomalous (on any of its horizons), the alerts a run sent (fire, repeat, resolve) and, when
+ * known, the ground truth of simulated anomalies.
  */
 export interface TimelineChartInput {
-  range: (day: number, hour: number) => { lower: number; upper: number };
+  model: Model;
   timezone: string;
   from: number;
   to: number;
@@ -21,16 +21,16 @@ export interface TimelineChartInput {
   subtitle?: string;
 }
 
-const STEP = 15 * 60_000;
+const STEP = 5 * 60_000;
 
-/** The envelope over time: one step per 15 minutes (every UTC offset is a multiple), merged when equal. */
-export function bandOverTime(from: number, to: number, timezone: string, range: TimelineChartInput['range']): { x: number; lo: number; hi: number }[] {
+/** The 1-h floor's band over time (usual level to upper edge): one step per 5 minutes, merged when equal. */
+export function bandOverTime(from: number, to: number, timezone: string, model: Model): { x: number; lo: number; hi: number }[] {
   const out: { x: number; lo: number; hi: number }[] = [];
   for (let t = Math.floor(from / STEP) * STEP; t < to; t += STEP) {
-    const { day, hour } = dayHourOfReading(t + STEP, timezone);
-    const r = range(day, hour);
+    const b = model.at(minuteOfReading(t + STEP, timezone)).floor_1h;
+    const hi = Math.min(b.upper, NOT_USED_W);
     const prev = out[out.length - 1];
-    if (!prev || prev.lo !== r.lower || prev.hi !== r.upper) out.push({ x: Math.max(t, from), lo: r.lower, hi: r.upper });
+    if (!prev || prev.lo !== b.ref || prev.hi !== hi) out.push({ x: Math.max(t, from), lo: b.ref, hi });
   }
   return out;
 }
@@ -88,17 +88,17 @@ export function renderTimelineChart(i: TimelineChartInput): string {
       label: 'simulated anomaly (ground truth)',
     });
   }
-  const band = bandOverTime(i.from, i.to, i.timezone, i.range);
-  layers.push({ kind: 'band', points: band, fill: '#2e9d45', opacity: 0.4, stroke: '#2e9d45', step: true, stepEnd: i.to, label: 'expected range (model envelope)' });
-  const pts = rows.map((r) => ({ x: r.endMs, y: r.kwh }));
-  if (pts.length > 0) layers.push({ kind: 'line', points: decimate(pts, 1400), color: '#1f3b73', width: 1.2, label: 'reading (trailing-hour energy)' });
+  const band = bandOverTime(i.from, i.to, i.timezone, i.model);
+  layers.push({ kind: 'band', points: band, fill: '#2e9d45', opacity: 0.4, stroke: '#2e9d45', step: true, stepEnd: i.to, label: '1-h floor: usual level to the upper edge (model)' });
+  const pts = rows.filter((r) => Number.isFinite(plotted(r))).map((r) => ({ x: r.endMs, y: plotted(r) }));
+  if (pts.length > 0) layers.push({ kind: 'line', points: decimate(pts, 1400), color: '#1f3b73', width: 1.2, label: 'reading: lowest power of the last hour' });
   const high: { x: number; y: number }[] = [];
   const low: { x: number; y: number }[] = [];
   for (const r of rows) {
-    const b = i.range(r.day, r.hour);
-    const s = scoreAgainst(r.kwh, b.lower, b.upper);
-    if (s > 1) high.push({ x: r.endMs, y: r.kwh });
-    else if (s < 0) low.push({ x: r.endMs, y: r.kwh });
+    const v = verdict(i.model, r);
+    const y = Number.isFinite(plotted(r)) ? plotted(r) : r.kwh;
+    if (v > 0) high.push({ x: r.endMs, y });
+    else if (v < 0) low.push({ x: r.endMs, y });
   }
   // Events carried by the alerts, for a run plotted without its history.
   if (pts.length === 0) {
@@ -108,8 +108,8 @@ export function renderTimelineChart(i: TimelineChartInput): string {
   // Without readings the points are the alerts' own anomalies: fewer, so larger.
   const what = pts.length === 0 ? 'alerted reading' : 'reading';
   const radius = pts.length === 0 ? 3.5 : 2.2;
-  if (high.length > 0) layers.push({ kind: 'points', points: thin(high), color: '#d62728', radius, opacity: 0.85, label: `${what} above the range (score > 1)` });
-  if (low.length > 0) layers.push({ kind: 'points', points: thin(low), color: '#2471a3', radius, opacity: 0.85, label: `${what} below the range (score < 0)` });
+  if (high.length > 0) layers.push({ kind: 'points', points: thin(high), color: '#d62728', radius, opacity: 0.85, label: `${what} the model finds high (score > 1)` });
+  if (low.length > 0) layers.push({ kind: 'points', points: thin(low), color: '#2471a3', radius, opacity: 0.85, label: `${what} the model finds low (score < 0)` });
   const groups = new Map<string, PlotAlert[]>();
   for (const a of alerts) {
     const key = a.type === 'resolve' || a.type === 'test' ? a.type : `${a.type}-${a.kind}`;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadEnvelope, type Envelope, type EnvelopeFile } from '@stream-smarts/contracts';
+import { loadModel, type LoadedModel } from '@stream-smarts/contracts';
 import { REPO_ROOT } from '../udf/build.js';
 
-export type LoadedModel = Envelope & { file: EnvelopeFile };
+export type { LoadedModel };
 
 /**
  * The model `run` and `evaluate` score with when no --model is given: ./models/current when the
@@ -15,8 +15,8 @@ export function defaultModelDir(cwd = process.cwd()): string {
   return existsSync(join(local, 'envelope.json')) ? local : join(REPO_ROOT, 'models', 'current');
 }
 
-/** Loads envelope.json of a model directory; throws one line naming the file and the problem. */
+/** Loads and checks envelope.json of a model directory; throws one line naming the file and the problem. */
 export function openModel(dir: string | undefined): { dir: string; model: LoadedModel } {
   const d = resolve(dir ?? defaultModelDir());
-  return { dir: d, model: loadEnvelope(d) };
+  return { dir: d, model: loadModel(d) };
 }

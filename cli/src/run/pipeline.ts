@@ -1,4 +1,4 @@
-import type { AnomalyEvent, Envelope, Reading } from '@stream-smarts/contracts';
+import type { AnomalyEvent, BandsModel, Reading } from '@stream-smarts/contracts';
 import type { Alert, MeterReading } from '@stream-smarts/notifier';
 import { anomalyEventOf, scoreReading, type ScoredReading } from './score.js';
 
@@ -33,13 +33,13 @@ export class ReadingPipeline {
   readonly counts: PipelineCounts = { readings: 0, anomalies: 0, alerts: 0, unscored: 0 };
 
   constructor(
-    private readonly envelope: Envelope,
+    private readonly model: BandsModel,
     private readonly stage: AlertStage,
     private readonly listener: PipelineListener = {},
   ) {}
 
   async process(r: Reading): Promise<ScoredReading> {
-    const s = scoreReading(this.envelope, r);
+    const s = scoreReading(this.model, r);
     this.counts.readings++;
     if (s.fn === null) this.counts.unscored++;
     this.listener.reading?.(s);

@@ -1,5 +1,6 @@
 import type { Delivered } from '@stream-smarts/notifier';
-import type { ScoredReading } from './score.js';
+import { NOT_USED_W } from '@stream-smarts/contracts';
+import { measureLabel, type ScoredReading } from './score.js';
 
 export interface RunSummary {
   readings: number;
@@ -57,7 +58,7 @@ export class LiveView {
   }
 
   header(text: string): void {
-    if (!this.o.json) this.o.out(`${text}\n${'time'.padEnd(6)}${'Wh/h'.padStart(7)}  ${'expected'.padStart(12)}  ${'score'.padStart(6)}`);
+    if (!this.o.json) this.o.out(`${text}\n${'time'.padEnd(6)}${'Wh/h'.padStart(7)}  ${'measure'.padEnd(13)}${'value'.padStart(6)}  ${'normal'.padStart(12)}  ${'score'.padStart(6)}`);
   }
 
   reading(s: ScoredReading): void {
@@ -66,10 +67,10 @@ export class LiveView {
     this.firstTs ??= r.ts;
     if (!this.withDates && r.ts - this.firstTs > 86_400_000) {
       this.withDates = true;
-      if (!this.o.json) this.o.out(`${'date time'.padEnd(this.pad)}${'Wh/h'.padStart(7)}  ${'expected'.padStart(12)}  ${'score'.padStart(6)}   (the run now spans more than a day)`);
+      if (!this.o.json) this.o.out(`${'date time'.padEnd(this.pad)}${'Wh/h'.padStart(7)}  ${'measure'.padEnd(13)}${'value'.padStart(6)}  ${'normal'.padStart(12)}  ${'score'.padStart(6)}   (the run now spans more than a day)`);
     }
     if (this.o.json) {
-      this.o.out(JSON.stringify({ type: 'reading', ts: r.ts, time: new Date(r.ts).toISOString(), meter_id: r.meter_id, day: r.day, hour: r.hour, kwh: r.kwh, wh: r.wh, lower: s.lower, upper: s.upper, score: s.fn, kind: s.kind }));
+      this.o.out(JSON.stringify({ type: 'reading', ts: r.ts, time: new Date(r.ts).toISOString(), meter_id: r.meter_id, day: r.day, hour: r.hour, minute: r.minute ?? null, kwh: r.kwh, wh: r.wh, floor_15m: r.floor_15m ?? null, floor_1h: r.floor_1h ?? null, floor_3h: r.floor_3h ?? null, mean_24h: r.mean_24h ?? null, measure: s.measure, value: Number.isFinite(s.value) ? s.value : null, lower: s.lower, upper: s.upper, score: s.fn, kind: s.kind }));
       return;
     }
     const turned = s.kind !== this.lastKind;
@@ -77,7 +78,10 @@ export class LiveView {
     if (!turned && r.ts % (this.o.everyMin * 60_000) !== 0) return;
     const score = s.fn === null ? '—' : s.fn.toFixed(2);
     const mark = s.kind === 'high' ? '  HIGH' : s.kind === 'low' ? '  LOW' : turned ? '  normal again' : '';
-    this.o.out(`${this.time(r.ts).padEnd(this.pad)}${fmt(r.kwh).padStart(7)}  ${`${fmt(s.lower)}–${fmt(s.upper)}`.padStart(12)}  ${score.padStart(6)}${mark}`);
+    // The band of the measure that decided the score: a floor's usual level to its upper band, or the 24-h mean's lower band to its usual level.
+    const normal = s.fn === null ? 'filling' : s.upper >= NOT_USED_W ? `≥ ${fmt(s.lower)}` : `${fmt(s.lower)}–${fmt(s.upper)}`;
+    const value = Number.isFinite(s.value) ? fmt(s.value) : '—';
+    this.o.out(`${this.time(r.ts).padEnd(this.pad)}${fmt(r.kwh).padStart(7)}  ${(s.fn === null ? '—' : measureLabel(s.measure)).padEnd(13)}${value.padStart(6)}  ${normal.padStart(12)}  ${score.padStart(6)}${mark}`);
   }
 
   /**

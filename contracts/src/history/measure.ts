@@ -1,44 +1,61 @@
-import { dayHourOfReading } from '../time/local-hour.js';
-import { TrailingHour } from '../time/trailing-hour.js';
+import { dayHourOfReading, minuteOfReading } from '../time/local-hour.js';
+import { TrailingMeasures } from '../time/measures.js';
 import type { HistoryReading } from './reader.js';
 
-/** A history reading with the measure every part scores and the cell it belongs to. */
+/** A history reading with the measures every part scores (contracts/MODEL-FORMAT.md) and where in the day it falls. */
 export interface MeasuredReading extends HistoryReading {
-  /** Local ISO day (1 = Monday) and hour of the reading (dayHourOfReading). */
+  /** Local ISO day (1 = Monday), hour and minute of day of the reading (end − 1 ms). */
   day: number;
   hour: number;
+  minute: number;
   /** Trailing-hour energy, Wh/h. */
   kwh: number;
   /** Share of the trailing hour covered by readings (below 1 at the start and after every gap). */
   coverage: number;
+  floor_15m: number | null;
+  floor_1h: number | null;
+  floor_3h: number | null;
+  mean_24h: number | null;
+}
+
+function measured(r: HistoryReading, m: TrailingMeasures, timezone: string): MeasuredReading {
+  const v = m.push(r.endMs, r.wh, r.intervalMs);
+  const { day, hour } = dayHourOfReading(r.endMs, timezone);
+  // Spelt out, not spread: a spread per reading is a third of the read's time.
+  return {
+    endMs: r.endMs,
+    wh: r.wh,
+    intervalMs: r.intervalMs,
+    file: r.file,
+    line: r.line,
+    gapMs: r.gapMs,
+    day,
+    hour,
+    minute: minuteOfReading(r.endMs, timezone),
+    kwh: v.kwh,
+    coverage: v.coverage,
+    floor_15m: v.floor_15m,
+    floor_1h: v.floor_1h,
+    floor_3h: v.floor_3h,
+    mean_24h: v.mean_24h,
+  };
 }
 
 /**
- * The trailing-hour measure over a reader's readings, labelled with the local day and hour: what
- * `train` fits and `plot` draws. A gap restarts the measure (TrailingHour), so coverage tells how
- * much of each hour was seen.
+ * The measures over a reader's readings (contracts TrailingMeasures), labelled with the local day,
+ * hour and minute: what `plot` draws and `evaluate` scores. A gap restarts them.
  */
 export async function* measureReadings(readings: AsyncIterable<HistoryReading>, timezone: string): AsyncGenerator<MeasuredReading> {
-  const th = new TrailingHour();
-  for await (const r of readings) {
-    const v = th.push(r.endMs, r.wh, r.intervalMs);
-    const { day, hour } = dayHourOfReading(r.endMs, timezone);
-    yield { endMs: r.endMs, wh: r.wh, intervalMs: r.intervalMs, file: r.file, line: r.line, gapMs: r.gapMs, day, hour, kwh: v.kwh, coverage: v.coverage };
-  }
+  const m = new TrailingMeasures();
+  for await (const r of readings) yield measured(r, m, timezone);
 }
 
 /** measureReadings a batch at a time (HistoryReader.batches): the same values, fewer awaits. */
 export async function* measureBatches(batches: AsyncIterable<readonly HistoryReading[]>, timezone: string): AsyncGenerator<MeasuredReading[]> {
-  const th = new TrailingHour();
+  const m = new TrailingMeasures();
   for await (const batch of batches) {
     const out: MeasuredReading[] = new Array(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      const r = batch[i]!;
-      const v = th.push(r.endMs, r.wh, r.intervalMs);
-      const { day, hour } = dayHourOfReading(r.endMs, timezone);
-      // Spelt out, not spread: a spread per reading is a third of the read's time.
-      out[i] = { endMs: r.endMs, wh: r.wh, intervalMs: r.intervalMs, file: r.file, line: r.line, gapMs: r.gapMs, day, hour, kwh: v.kwh, coverage: v.coverage };
-    }
+    for (let i = 0; i < batch.length; i++) out[i] = measured(batch[i]!, m, timezone);
     yield out;
   }
 }
