@@ -48,7 +48,7 @@ e2e: setup ## the full stack on Docker end to end: up, deploy, the 2018 reading 
 down: ## stop the docker-compose stack
 	docker compose down
 
-bench: setup ## print every benchmark's figures (make bench ONLY=udf|collector|notifier|train|pipeline|memory)
+bench: setup ## print every benchmark's figures (make bench ONLY=udf|collector|notifier|train|detect|pipeline|memory)
 	scripts/bench.sh $(or $(ONLY),all)
 
 clean: ## remove build output and caches (the test Kafka and H2O jars)

@@ -32,6 +32,12 @@ if want train; then
   ts bench/train.ts
 fi
 
+if want detect; then
+  section "detection on real-household data (UCI, CC BY 4.0): stream-smarts vs the 2018 method vs the previous one, trained once and retrained weekly"
+  mvn -B -q -f udf-java package -DskipTests
+  ts bench/detect.ts
+fi
+
 if want pipeline && [ -f bench/pipeline.ts ]; then
   section "stream-smarts run: readings per second through the in-process pipeline, reading → sink p99"
   ts bench/pipeline.ts

@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cellStats, quantileSorted } from '../src/train/cells.js';
 import { TrainError } from '../src/train/errors.js';
 import { HistoryError } from '@stream-smarts/contracts';
-import { readHistory } from '../src/train/history.js';
+import { readHistory as read, type ReadHistoryOptions } from '../src/train/history.js';
+
+/** train's reader, keeping a year of days. */
+const readHistory = (files: string[], o: Omit<ReadHistoryOptions, 'keepDays'>) => read(files, { keepDays: 366, ...o });
+/** Every measured reading train kept, in time order. */
+const rowsOf = (h: Awaited<ReturnType<typeof read>>) => [...h.days.readingsOf(h.days.heldFrom, h.days.lastDay + 1)];
 
 const H = 3_600_000;
 const dir = mkdtempSync(join(tmpdir(), 'train-history-'));
@@ -57,20 +61,23 @@ describe('train reads its history through the one history reader', () => {
     expect((err as HistoryError).fix).toMatch(/--max-bad-share/);
     const ok = await readHistory([f], { timezone: 'UTC', maxBadShare: 0.02 });
     expect(ok.rejected).toBe(3);
-    expect(ok.rows).toHaveLength(189);
+    expect(ok.readings).toBe(189);
   });
 
   it('reads gzipped files and refuses a history shorter than a week', async () => {
     const f = file('short.csv.gz', gzipSync(csv('2026-01-05T00:00:00Z', 5, 900)));
     const err = await readHistory([f], { timezone: 'UTC' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrainError);
-    expect((err as TrainError).message).toMatch(/only 5\.0 days.*at least one week/);
+    expect((err as TrainError).message).toMatch(/only 5\.0 days.*at least 7 days/);
     const g = file('week.csv.gz', gzipSync(csv('2026-01-05T00:00:00Z', 8, 900)));
     const h = await readHistory([g], { timezone: 'UTC' });
-    // The first 15-minute reading covers under half the hour and is skipped.
-    expect(h.partial).toBe(1);
-    expect(h.rows).toHaveLength(8 * 96 - 1);
-    expect(h.rows.at(h.rows.length - 1).kwh).toBeCloseTo(40, 9);
+    const rows = rowsOf(h);
+    expect(h.readings).toBe(8 * 96);
+    expect(rows).toHaveLength(8 * 96);
+    expect(rows.at(-1)!.kwh).toBeCloseTo(40, 9);
+    // Every floor is a steady 40 W once its window is covered; the 24-h mean from the end of day 1.
+    expect(rows.at(-1)).toMatchObject({ floor_15m: 40, floor_1h: 40, floor_3h: 40, mean_24h: 40 });
+    expect(rows[10]!.mean_24h).toBeNull();
   });
 
   it('keeps a gap a gap: no readings made up, the trailing hour restarts, the gap reported with its span', async () => {
@@ -78,36 +85,43 @@ describe('train reads its history through the one history reader', () => {
     const lines = csv('2026-01-05T00:00:00Z', 9, 900).trimEnd().split('\n');
     const kept = [lines[0]!, ...lines.slice(1).filter((l) => !l.startsWith('2026-01-08'))];
     const h = await readHistory([file('gap.csv', kept.join('\n') + '\n')], { timezone: 'UTC' });
-    expect(h.rows).toHaveLength(9 * 96 - 96 - 2);
+    const rows = rowsOf(h);
+    expect(rows).toHaveLength(9 * 96 - 96);
     expect(h.report.gaps.count).toBe(1);
     expect(h.report.gaps.totalMs).toBe(86_400_000);
     expect(h.report.warnings().join('\n')).toMatch(/1 gap in the history, 24\.0 h in all .*2026-01-07T23:45:00\.000Z to 2026-01-08T23:45:00\.000Z/);
-    // After the gap the hour is rebuilt from new readings only: the constant 10 Wh a quarter reads 40 Wh/h again.
-    for (const r of h.rows) expect(r.kwh).toBeCloseTo(40, 9);
+    // After the gap the hour is rebuilt from new readings only: the constant 10 Wh a quarter reads 40 Wh/h again,
+    // and the floors are null until their windows are covered again.
+    for (const r of rows) expect(r.kwh).toBeCloseTo(40, 9);
+    const after = rows.find((r) => r.endMs > Date.parse('2026-01-08T23:45:00Z'))!;
+    // One 15-minute reading covers the 15-min floor at once; the longer windows need their own time.
+    expect(after).toMatchObject({ floor_15m: 40, floor_1h: null, floor_3h: null, mean_24h: null });
   });
 });
 
-describe('the trailing-hour measure of a history', () => {
-  it("for hourly data is the hour's Wh, labelled with the hour the interval covers", async () => {
+describe('the measures of a history', () => {
+  it("for hourly data is the hour's Wh, labelled with the minute the interval ends in", async () => {
     const h = await readHistory([file('h.csv', csv('2026-01-05T00:00:00Z', 7, 3600, (i) => i))], { timezone: 'UTC' });
-    // 2026-01-05 is a Monday; the reading ending 01:00 is hour 0.
-    expect(h.rows.at(0)).toEqual({ endMs: Date.parse('2026-01-05T01:00:00Z'), day: 1, hour: 0, kwh: 1 });
-    expect(h.rows.at(23)).toMatchObject({ day: 1, hour: 23, kwh: 24 });
-    expect(h.rows.at(24)).toMatchObject({ day: 2, hour: 0, kwh: 25 });
+    const rows = rowsOf(h);
+    // The reading ending 01:00 belongs to minute 00:59.
+    expect(rows[0]).toMatchObject({ endMs: Date.parse('2026-01-05T01:00:00Z'), minute: 59, kwh: 1 });
+    expect(rows[23]).toMatchObject({ minute: 23 * 60 + 59, kwh: 24 });
+    expect(rows[24]).toMatchObject({ minute: 59, kwh: 25 });
   });
 
   it('follows local time across a DST change: the trailing hour stays 60 real minutes', async () => {
     // Europe/London springs forward 2026-03-29 01:00 GMT → 02:00 BST. A constant 1 kW every 15 min.
-    const h = [...(await readHistory([file('dst.csv', csv('2026-03-25T00:00:00Z', 8, 900, () => 250))], { timezone: 'Europe/London' })).rows];
+    const h = rowsOf(await readHistory([file('dst.csv', csv('2026-03-25T00:00:00Z', 8, 900, () => 250))], { timezone: 'Europe/London' }));
     for (const r of h) if (r.endMs >= Date.parse('2026-03-25T01:00:00Z')) expect(r.kwh).toBeCloseTo(1000, 9);
-    const hoursOn29 = new Set(h.filter((r) => r.endMs > Date.parse('2026-03-29T00:00:00Z') && r.endMs <= Date.parse('2026-03-29T23:00:00Z')).map((r) => r.hour));
+    const hoursOn29 = new Set(h.filter((r) => r.endMs > Date.parse('2026-03-29T00:00:00Z') && r.endMs <= Date.parse('2026-03-29T23:00:00Z')).map((r) => Math.floor(r.minute / 60)));
     // Local hour 1 does not exist that day; the readings just after the change are hour 2 (BST).
     expect(hoursOn29.has(1)).toBe(false);
-    expect(h.find((r) => r.endMs === Date.parse('2026-03-29T01:15:00Z'))).toMatchObject({ day: 7, hour: 2 });
-    // Autumn: 2026-10-25 01:00 BST → 01:00 GMT; local hour 1 happens twice, both labelled 1.
-    const k = [...(await readHistory([file('dst2.csv', csv('2026-10-20T00:00:00Z', 8, 900, () => 250))], { timezone: 'Europe/London' })).rows];
-    const hour1 = k.filter((r) => r.endMs > Date.parse('2026-10-25T00:00:00Z') && r.endMs <= Date.parse('2026-10-25T02:00:00Z') && r.hour === 1);
-    expect(hour1).toHaveLength(8);
+    expect(h.find((r) => r.endMs === Date.parse('2026-03-29T01:15:00Z'))).toMatchObject({ minute: 2 * 60 + 14 });
+    // Autumn: 2026-10-25 01:00 BST → 01:00 GMT; local hour 1 happens twice. Training keeps a day's
+    // readings by minute of the day, so the second 01:00–02:00 (GMT) stands for that hour.
+    const k = rowsOf(await readHistory([file('dst2.csv', csv('2026-10-20T00:00:00Z', 8, 900, () => 250))], { timezone: 'Europe/London' }));
+    const hour1 = k.filter((r) => r.endMs > Date.parse('2026-10-25T00:00:00Z') && r.endMs <= Date.parse('2026-10-25T02:00:00Z') && Math.floor(r.minute / 60) === 1);
+    expect(hour1.map((r) => new Date(r.endMs).toISOString())).toEqual(['2026-10-25T01:15:00.000Z', '2026-10-25T01:30:00.000Z', '2026-10-25T01:45:00.000Z', '2026-10-25T02:00:00.000Z']);
     for (const r of hour1) expect(r.kwh).toBeCloseTo(1000, 9);
   });
 
@@ -121,25 +135,12 @@ describe('the trailing-hour measure of a history', () => {
   });
 });
 
-describe('per-cell quantiles', () => {
-  it('interpolate between order statistics like H2O; 0 and 1 are min and max', () => {
-    const v = Float64Array.from([1, 2, 3, 4, 10]);
-    expect(quantileSorted(v, 0)).toBe(1);
-    expect(quantileSorted(v, 1)).toBe(10);
-    expect(quantileSorted(v, 0.5)).toBe(3);
-    expect(quantileSorted(v, 0.9)).toBeCloseTo(7.6, 12);
-  });
-
-  it('counts rows per cell, day then hour', () => {
-    const rows = [
-      { endMs: 0, day: 1, hour: 0, kwh: 5 },
-      { endMs: 1, day: 1, hour: 0, kwh: 7 },
-      { endMs: 2, day: 7, hour: 23, kwh: 9 },
-    ];
-    const s = cellStats(rows, 0, 1);
-    expect(s).toHaveLength(168);
-    expect(s[0]).toEqual({ day: 1, hour: 0, rows: 2, lower: 5, upper: 7 });
-    expect(s[167]).toEqual({ day: 7, hour: 23, rows: 1, lower: 9, upper: 9 });
-    expect(s[1]).toEqual({ day: 1, hour: 1, rows: 0 });
+describe('memory', () => {
+  it('keeps only the last keepDays days, however long the history', async () => {
+    const h = await read([file('long.csv', csv('2026-01-05T00:00:00Z', 40, 3600))], { timezone: 'UTC', keepDays: 10 });
+    expect(h.readings).toBe(40 * 24);
+    expect(h.days.lastDay - h.days.heldFrom + 1).toBe(10);
+    // The last reading ends at 00:00 and belongs to the day before: ten whole days of 24.
+    expect(rowsOf(h)).toHaveLength(10 * 24);
   });
 });

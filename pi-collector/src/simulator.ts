@@ -153,7 +153,7 @@ function anomalyWatts(kind: ScenarioKind, minuteOfStart: number, heaterW: number
       // Thermostat cycling at about 60% once hot: 2.4 kW on 6 of every 10 minutes.
       return minuteOfStart % 10 < 6 ? 2400 : 0;
     case 'fridge-failure':
-      // A failed thermostat or lost refrigerant: the compressor never stops.
+      // A dead fridge: the compressor never runs (handled with the fridge below).
       return 0;
     case 'holiday':
       return 0;
@@ -183,18 +183,18 @@ export function createHousehold(opts: HouseholdOptions): Household {
     const localDay = Math.floor(local / 86_400_000);
     const minuteOfDay = Math.floor((local - localDay * 86_400_000) / MIN_MS);
     let holiday = false;
-    let fridgeStuck = false;
+    let fridgeDead = false;
     let extra = 0;
     for (const a of anomalies) {
       if (a.start > minuteStart) break;
       if (minuteStart >= a.end) continue;
       if (a.scenario === 'holiday') holiday = true;
-      else if (a.scenario === 'fridge-failure') fridgeStuck = true;
+      else if (a.scenario === 'fridge-failure') fridgeDead = true;
       else extra += anomalyWatts(a.scenario, Math.floor((minuteStart - a.start) / MIN_MS), heaterW);
     }
     // Fridge: compressor ~100 W, on about 15 of every 45 minutes, with a per-household phase.
     const cycleMin = Math.floor(minuteStart / MIN_MS + (fridgeRnd % 45));
-    const fridge = fridgeStuck ? 120 : cycleMin % 45 < 15 ? 100 : 0;
+    const fridge = fridgeDead ? 0 : cycleMin % 45 < 15 ? 100 : 0;
     const p = plan(localDay).minutes[minuteOfDay]!;
     // On holiday only the always-on part remains (the plan's smallest minute is close to it).
     const household = holiday ? 95 : p;

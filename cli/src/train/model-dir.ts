@@ -16,7 +16,7 @@ export function modelIdFor(d: Date): string {
 export function prepareModelDir(dir: string): void {
   if (existsSync(dir)) {
     if (!lstatSync(dir).isDirectory()) throw new TrainError(`--out ${dir} exists and is not a directory`, 'choose another --out');
-    const stale = readdirSync(dir).filter((f) => ['lower.zip', 'upper.zip', 'envelope.json'].includes(f));
+    const stale = readdirSync(dir).filter((f) => ['bands.zip', 'lower.zip', 'upper.zip', 'envelope.json'].includes(f));
     if (stale.length > 0) throw new TrainError(`--out ${dir} already holds a model (${stale.join(', ')})`, 'choose a new --out, or remove the old model first');
   }
   mkdirSync(dir, { recursive: true });

@@ -31,23 +31,20 @@ export interface ModelInfo {
   modelId: string;
 }
 
-/** Reads the model's identity from its envelope.json and checks it against the MOJOs' bytes. */
+/** Reads the model's identity from its envelope.json and checks it against bands.zip's bytes (MODEL-FORMAT). */
 export function readModel(modelDir: string): ModelInfo {
   const dir = resolve(modelDir);
   const envelopePath = join(dir, 'envelope.json');
   if (!existsSync(envelopePath)) {
     throw new Error(`no model in ${dir}: envelope.json is missing (train one with \`stream-smarts train\`, or pass --model DIR)`);
   }
-  const envelope = JSON.parse(readFileSync(envelopePath, 'utf8')) as { contentHash?: string; modelId?: string };
-  const hash = createHash('sha256');
-  for (const f of ['lower.zip', 'upper.zip']) {
-    const p = join(dir, f);
-    if (!existsSync(p)) throw new Error(`no model in ${dir}: ${f} is missing`);
-    hash.update(readFileSync(p));
-  }
-  const actual = hash.digest('hex');
+  const envelope = JSON.parse(readFileSync(envelopePath, 'utf8')) as { contentHash?: string; modelId?: string; format?: string };
+  if (envelope.format === 'stream-smarts/envelope@1') throw new Error(`${envelopePath} is a model of the old format stream-smarts/envelope@1, which this version no longer reads: retrain with \`stream-smarts train --history FILE\``);
+  const p = join(dir, 'bands.zip');
+  if (!existsSync(p)) throw new Error(`no model in ${dir}: bands.zip is missing`);
+  const actual = createHash('sha256').update(readFileSync(p)).digest('hex');
   if (envelope.contentHash !== actual) {
-    throw new Error(`${envelopePath} says contentHash ${String(envelope.contentHash)}, but lower.zip and upper.zip hash to ${actual}: the model directory was changed by hand; train again`);
+    throw new Error(`${envelopePath} says contentHash ${String(envelope.contentHash)}, but bands.zip hashes to ${actual}: the model directory was changed by hand; train again`);
   }
   return { dir: realpathSync(dir), contentHash: actual, modelId: envelope.modelId ?? '' };
 }

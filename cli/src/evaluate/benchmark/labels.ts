@@ -84,6 +84,7 @@ export function findRealEvents(g: Grid): LabelledEvent[] {
 
 const truthFileSchema = z.object({
   about: z.string().optional(),
+  timezone: z.string().optional(),
   files: z.record(z.string(), z.array(z.object({ name: z.string(), kind: z.enum(['high', 'low']), start: z.string(), end: z.string(), evidence: z.string() }))),
 });
 
