@@ -12,6 +12,8 @@ export const MODEL_FORMAT = 'stream-smarts/bands@2';
 export const MINUTES = 1440;
 /** An `upper` at or above this (100 kW) means the horizon is not used at that time of day. */
 export const NOT_USED_W = 100_000;
+/** Whether an upper band is "not used": the MOJO renders the 100 000 within a few watts of it. */
+export const isNotUsed = (upper: number): boolean => upper >= 0.9 * NOT_USED_W;
 
 const minuteArray = z.array(z.number()).length(MINUTES);
 const refUpper = z.object({ ref: minuteArray, upper: minuteArray });

@@ -1,4 +1,4 @@
-import type { JarTables } from '@stream-smarts/contracts';
+import { isNotUsed, type JarTables } from '@stream-smarts/contracts';
 import { renderChart, type Layer, type PanelSpec } from './svg.js';
 
 /**
@@ -21,7 +21,6 @@ const RED = '#d62728';
 const POINT = '#1f3b73';
 const GREY = '#7f7f7f';
 const HOUR_TICKS = [0, 3, 6, 9, 12, 15, 18, 21, 24];
-const NOT_USED = 100_000;
 
 function thin<T>(xs: readonly T[], max: number): T[] {
   if (xs.length <= max) return [...xs];
@@ -42,7 +41,7 @@ function floorPanel(title: string, ref: readonly number[], upper: readonly numbe
     { kind: 'line', points: steps(ref, yMax), color: GREY, width: 1.2, step: true, stepEnd: 24, label: 'usual level (median)' },
     { kind: 'points', points: pts, color: POINT, radius: 1, opacity: 0.3, label: 'history' },
   ];
-  const notUsed = upper.filter((u) => u >= NOT_USED).length;
+  const notUsed = upper.filter(isNotUsed).length;
   return { title: notUsed > 0 ? `${title} (not used where the band fills the chart)` : title, x: { label: 'time of day (h)', min: 0, max: 24, ticks: HOUR_TICKS }, y: { label: 'Wh/h', min: 0, max: yMax }, layers };
 }
 
@@ -50,7 +49,7 @@ export function renderBandsChart(i: BandsChartInput): string {
   const max = i.maxPoints ?? 3000;
   const b = i.tables.bands;
   let top = 1;
-  for (const f of ['floor_15m', 'floor_1h', 'floor_3h'] as const) for (const u of b[f].upper) if (u < NOT_USED && u > top) top = u;
+  for (const f of ['floor_15m', 'floor_1h', 'floor_3h'] as const) for (const u of b[f].upper) if (!isNotUsed(u) && u > top) top = u;
   const yMax = top * 1.15;
   let top24 = 1;
   for (const r of b.mean_24h.ref) top24 = Math.max(top24, r);

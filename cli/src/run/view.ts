@@ -1,5 +1,5 @@
 import type { Delivered } from '@stream-smarts/notifier';
-import { NOT_USED_W } from '@stream-smarts/contracts';
+import { isNotUsed } from '@stream-smarts/contracts';
 import { measureLabel, type ScoredReading } from './score.js';
 
 export interface RunSummary {
@@ -79,7 +79,7 @@ export class LiveView {
     const score = s.fn === null ? '—' : s.fn.toFixed(2);
     const mark = s.kind === 'high' ? '  HIGH' : s.kind === 'low' ? '  LOW' : turned ? '  normal again' : '';
     // The band of the measure that decided the score: a floor's usual level to its upper band, or the 24-h mean's lower band to its usual level.
-    const normal = s.fn === null ? 'filling' : s.upper >= NOT_USED_W ? `≥ ${fmt(s.lower)}` : `${fmt(s.lower)}–${fmt(s.upper)}`;
+    const normal = s.fn === null ? 'filling' : isNotUsed(s.upper) ? `≥ ${fmt(s.lower)}` : `${fmt(s.lower)}–${fmt(s.upper)}`;
     const value = Number.isFinite(s.value) ? fmt(s.value) : '—';
     this.o.out(`${this.time(r.ts).padEnd(this.pad)}${fmt(r.kwh).padStart(7)}  ${(s.fn === null ? '—' : measureLabel(s.measure)).padEnd(13)}${value.padStart(6)}  ${normal.padStart(12)}  ${score.padStart(6)}${mark}`);
   }

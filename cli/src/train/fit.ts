@@ -30,7 +30,7 @@ export async function fitModel(dg: DayGrid, o: { h2o: H2OClient; jar: string; me
   try {
     writeFileSync(join(dir, 'bands.zip'), trained.mojo);
     const tables = await predictTables(dir, o.jar);
-    return { stats, mojo: trained.mojo, h2oVersion: trained.h2oVersion, tables, fitMaxAbsWh: maxAbsDiff(tables, tablesFromStats(stats)) };
+    return { stats, mojo: trained.mojo, h2oVersion: trained.h2oVersion, tables, fitMaxAbsWh: maxAbsDiff(tables, tablesFromStats(stats), stats.method.slotMinutes) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { ModelFile } from '@stream-smarts/contracts';
+import { isNotUsed, type ModelFile } from '@stream-smarts/contracts';
 import { hhmm } from './band-stats.js';
 import type { Fitted } from './fit.js';
 import type { History } from './history.js';
@@ -7,7 +7,7 @@ import type { HoldoutResult } from './holdout.js';
 
 /** model-card.md: what a person needs to judge a model — its data, what it learned, what it would have sent. */
 
-const fmt = (v: number) => (v >= 100_000 ? 'not used' : String(Math.round(v)));
+const fmt = (v: number) => (isNotUsed(v) ? 'not used' : String(Math.round(v)));
 /** A path as the user would type it from here, so a committed card holds no machine's home directory. */
 const shown = (file: string) => {
   const r = relative(process.cwd(), file);
