@@ -7,12 +7,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LabelledEvent } from '../cli/src/evaluate/benchmark/labels.js';
 import { FIXTURE_DIR, FIXTURE_FILES, FIXTURE_TIMEZONE, loadHistory } from '../cli/src/evaluate/benchmark/load.js';
 
 const files: Record<string, { name: string; kind: string; start: string; end: string; evidence: string }[]> = {};
 for (const f of FIXTURE_FILES) {
   const h = await loadHistory(join(FIXTURE_DIR, f), FIXTURE_TIMEZONE);
-  files[f] = h.labelled.map((e) => ({ name: e.name, kind: e.kind, start: (e as { start: string }).start, end: (e as { end: string }).end, evidence: e.evidence ?? '' }));
+  files[f] = h.labelled.map((e) => ({ name: e.name, kind: e.kind, start: (e as LabelledEvent).start, end: (e as LabelledEvent).end, evidence: e.evidence ?? '' }));
   console.log(`${f}: ${files[f]!.length} events`);
 }
 const about =

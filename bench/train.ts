@@ -55,14 +55,15 @@ try {
 
   const row = (label: string, f: (r: TrainResult) => number) => `  ${label.padEnd(36)}${s(f(own))}  ${s(f(warm))}\n`;
   process.stdout.write(
-    `train: ${own.envelope.history.rows} rows used, ${own.envelope.history.rejected} rejected, H2O ${own.envelope.h2oVersion}\n` +
+    `train: ${own.model.history?.rows} readings used, ${own.model.history?.rejected} rejected, H2O ${own.model.h2oVersion}\n` +
       `  ${''.padEnd(36)}${'own H2O'.padStart(8)}  ${'running'.padStart(8)}\n` +
-      row('read + trailing-hour measure', (r) => r.timings.readMs) +
+      row('read + measures', (r) => r.timings.readMs) +
       row('reach H2O (probe, local start-up)', (r) => r.timings.h2oStartMs) +
       row('  of which one-time download', (r) => r.timings.h2oDownloadMs) +
-      row('H2O training (2 GBM models)', (r) => r.timings.trainMs) +
+      row('held-back weeks (GBM + replay)', (r) => r.timings.holdoutMs) +
+      row('H2O training (bands GBM + tables)', (r) => r.timings.trainMs) +
       row('stop the local H2O', (r) => r.timings.h2oStopMs) +
-      row('envelope (UDF jar), card, svg', (r) => r.timings.envelopeMs) +
+      row('card, svg, envelope.json', (r) => r.timings.writeMs) +
       row('total', (r) => r.timings.totalMs) +
       `  work without start-up/stop (target < 60 s): own ${s(own.timings.totalMs - own.timings.h2oStartMs - own.timings.h2oStopMs).trim()}, running ${s(warm.timings.totalMs - warm.timings.h2oStartMs).trim()}\n` +
       `  local H2O start-up is ${((own.timings.h2oStartMs / own.timings.trainMs) * 100).toFixed(0)}% of its training time; the running H2O took ${(preStartMs / 1000).toFixed(1)} s to start beforehand (not counted)\n`,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEnvelope } from '@stream-smarts/contracts';
+import { loadModel, type MeasuredReading } from '@stream-smarts/contracts';
 import { DEFAULT_RULES, EpisodeTracker, type Alert } from '@stream-smarts/notifier';
 import { HistoryReader, measureReadings } from '@stream-smarts/contracts';
 import { TimelineReducer } from '../src/plot/inputs.js';
@@ -13,6 +13,7 @@ import { cli } from './run-cli.js';
 // `stream-smarts plot` through the built CLI (npx tsc -b first), on the default model and a small
 // simulated history with the heater left on; alerts made by the notifier's own alert core.
 const MODEL = fileURLToPath(new URL('../../models/current', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ss-plot-'));
 const history = join(dir, 'history.csv');
 const truth = join(dir, 'truth.json');
@@ -22,15 +23,15 @@ let alerts: Alert[] = [];
 beforeAll(async () => {
   const r = await cli(['simulate', '--timezone', 'Australia/Sydney', '--start', '2026-07-27', '--days', '6', '--interval', '300', '--seed', '7', '--scenarios', 'heater-left-on', '--out', history, '--truth', truth, '--log-level', 'silent']);
   expect(r.exitCode).toBe(0);
-  const model = loadEnvelope(MODEL);
+  const model = loadModel(MODEL);
   let now = 0;
   // Readings every 5 minutes: fire on the first anomaly, so the picture has alerts to show.
   const tracker = new EpisodeTracker({ ...DEFAULT_RULES, fireAfter: 1, lowFireAfter: 1 }, () => now);
   for await (const row of measureReadings(new HistoryReader([history]).readings(), model.file.timezone)) {
-    if (row.coverage < 0.5) continue;
     now = row.endMs;
-    const fn = model.scoreDay(row.day, row.hour, row.kwh)!;
-    if (fn > 1 || fn < 0) alerts.push(...tracker.observe({ eventTs: row.endMs, hour: row.hour, kwh: row.kwh, fn, kind: fn > 1 ? 'high' : 'low', meterId: 'home' }));
+    const fn = model.score(row);
+    if (fn !== null && (fn > 1 || fn < 0)) alerts.push(...tracker.observe({ eventTs: row.endMs, hour: row.hour, kwh: row.kwh, fn, kind: fn > 1 ? 'high' : 'low', meterId: 'home' }));
+    else alerts.push(...tracker.advance(row.endMs));
   }
   now += 86_400_000;
   alerts.push(...tracker.tick());
@@ -48,31 +49,26 @@ async function plot(args: string[]) {
 const count = (s: string, re: RegExp) => s.match(re)?.length ?? 0;
 
 describe('stream-smarts plot: SVG', () => {
-  it('range: the expected range as a green band with the last days of readings over it, titled, with axes in units and a legend', async () => {
+  it('range: each measure\'s usual level and alert band by time of day, the last days of readings over it, titled, with axes in units and a legend', async () => {
     const out = join(dir, 'range');
     const r = await plot(['range', '--history', history, '--days', '3', '--format', 'svg', '--out', out]);
     expect(String(r.stdout).trim()).toBe(join(out, 'range.svg'));
     const svg = readFileSync(join(out, 'range.svg'), 'utf8');
-    for (const s of ['Expected range of power by time of day', 'hour of day (local time)', 'trailing-hour energy (Wh/h)', 'expected range (model envelope)', 'latest day (Sat 1 Aug)', 'earlier days (2, from Thu 30 Jul)', 'reading outside the range']) expect(svg).toContain(s);
-    expect(svg).toMatch(/<path d="M[^"]+Z" fill="#2e9d45" fill-opacity="0.45"/);
-    // One line per day shown.
-    expect(count(svg, /<path d="M[^"]*" fill="none" stroke="(#0b3d91|rgba\(70,90,140,[\d.]+\))"/g)).toBe(3);
-
-    const each = await plot(['range', '--day', 'each', '--format', 'svg', '--out', join(dir, 'each')]);
-    const svgEach = readFileSync(String(each.stdout).trim(), 'utf8');
-    expect(count(svgEach, /class="panel"/g)).toBe(7);
-    for (const d of ['Monday', 'Sunday']) expect(svgEach).toContain(d);
+    for (const s of ['where the model alerts', 'Lowest power over 15 min', 'Lowest power over 1 h', 'Lowest power over 3 h', '24-h mean', 'time of day (h)', 'Wh/h', 'alerts (above the band)', 'normal for this house', 'usual level (median)', 'history', 'readings 2026-07-30 to 2026-08-01']) expect(svg).toContain(s);
+    expect(count(svg, /class="panel"/g)).toBe(4);
+    // A bands@2 model has one profile for every day: --day other than all is refused, with why.
+    const each = await cli(['plot', 'range', '--model', MODEL, '--day', 'each', '--out', join(dir, 'each')]);
+    expect(each.exitCode).toBe(2);
+    expect(each.stderr).toMatch(/one profile for every day of the week/);
   });
 
-  it('score: a heat cell per hour coloured by the score, the 1.0 and 0 boundaries, a colour scale', async () => {
+  it('score: a heat cell per ten minutes coloured by the 1-h floor\'s score, the 1.0 and 0 boundaries, a colour scale', async () => {
     const out = join(dir, 'score');
     await plot(['score', '--format', 'svg', '--out', out]);
     const svg = readFileSync(join(out, 'score.svg'), 'utf8');
-    expect(count(svg, /<rect class="cell"/g)).toBe(24);
-    expect(count(svg, /<linearGradient id="grad-\d+"/g)).toBe(24);
-    for (const s of ['Anomaly score by hour of day and power', 'hour of day (local time)', 'Wh/h', 'score 1.0: most power seen then', 'score 0: least power seen then', 'class="colorbar"', 'anomaly score', 'example: 1500 Wh/h at 04:00']) expect(svg).toContain(s);
-    const tue = await plot(['score', '--day', 'tue', '--format', 'svg', '--out', join(dir, 'score-tue')]);
-    expect(readFileSync(String(tue.stdout).trim(), 'utf8')).toContain('Tuesdays');
+    expect(count(svg, /<rect class="cell"/g)).toBe(144);
+    expect(count(svg, /<linearGradient id="grad-\d+"/g)).toBe(144);
+    for (const s of ['Anomaly score of the 1-h floor by time of day and power', 'hour of day (local time)', 'lowest power of the last hour (W)', 'score 1.0: the alert edge', 'score 0: the usual level', 'class="colorbar"', 'anomaly score', 'example: 2250 W at 04:00']) expect(svg).toContain(s);
   });
 
   it('timeline: readings, the band, the ground truth and a marker for every alert of a run', async () => {
@@ -82,7 +78,7 @@ describe('stream-smarts plot: SVG', () => {
     expect(alerts.length).toBeGreaterThan(2);
     expect(count(svg, /<g class="marker">/g)).toBe(alerts.length);
     const fired = alerts.filter((a) => a.type === 'fire' && a.kind === 'high').length;
-    for (const s of ['Power over time against the expected range', 'local date (Australia/Sydney)', 'Wh/h', 'expected range (model envelope)', 'reading (trailing-hour energy)', `alert fired: unusually high (${fired})`, 'alert resolved: back to normal', 'simulated anomaly (ground truth)', '>heater-left-on<']) expect(svg).toContain(s);
+    for (const s of ['Power over time against the expected range', 'local date (Australia/Sydney)', 'Wh/h', '1-h floor: usual level to the upper edge (model)', 'reading: lowest power of the last hour', 'reading the model finds high (score > 1)', `alert fired: unusually high (${fired})`, 'alert resolved: back to normal', 'simulated anomaly (ground truth)', '>heater-left-on<']) expect(svg).toContain(s);
 
     // A run's alerts alone, in a window: only the alerts inside it are drawn.
     const from = '2026-07-30T00:00:00+10:00';
@@ -121,7 +117,7 @@ describe('stream-smarts plot: bad input', () => {
       [['timeline', '--model', MODEL, '--alerts', history], 1, history],
       [['heatmap', '--model', MODEL], 2, 'heatmap'],
       [['timeline', '--model', MODEL], 2, '--history'],
-      [['score', '--model', MODEL, '--day', 'someday'], 2, '--day'],
+      [['range', '--model', MODEL, '--day', 'someday'], 2, '--day'],
       [['score', '--model', MODEL, '--format', 'gif'], 2, '--format'],
     ];
     for (const [args, code, names] of cases) {
@@ -138,17 +134,18 @@ describe('stream-smarts plot: bad input', () => {
 
 describe('the timeline reducer', () => {
   it('keeps memory bounded over any span and keeps every bucket\'s extremes and the first and last reading', () => {
-    const band = () => ({ lower: 100, upper: 200 });
-    const red = new TimelineReducer(band, 500, 300);
+    const model = loadModel(join(REPO, 'models', 'current'));
+    const red = new TimelineReducer(model, 500, 300);
     const T = Date.parse('2026-01-05T00:00:00Z');
     const n = 200_000;
-    for (let i = 0; i < n; i++) red.add({ endMs: T + i * 60_000, day: 1, hour: 0, kwh: i === 123_456 ? 5000 : i === 654 ? 0 : 150 });
+    const row = (i: number, floor: number): MeasuredReading => ({ endMs: T + i * 60_000, wh: 2.5, intervalMs: 60_000, file: 'x', line: i, gapMs: 0, day: 1, hour: 0, minute: i % 1440, kwh: 150, coverage: 1, floor_15m: floor, floor_1h: floor, floor_3h: floor, mean_24h: 400 });
+    for (let i = 0; i < n; i++) red.add(row(i, i === 123_456 ? 5000 : i === 654 ? 0 : 150));
     const rows = red.rows();
     expect(rows.length).toBeLessThanOrEqual(4 * 500 + 300);
     expect(rows[0]!.endMs).toBe(T);
     expect(rows.at(-1)!.endMs).toBe(T + (n - 1) * 60_000);
-    expect(rows.some((r) => r.kwh === 5000)).toBe(true);
-    expect(rows.some((r) => r.kwh === 0)).toBe(true);
+    expect(rows.some((r) => r.floor_1h === 5000)).toBe(true);
+    expect(rows.some((r) => r.floor_1h === 0)).toBe(true);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.endMs).toBeGreaterThan(rows[i - 1]!.endMs);
   });
 });

@@ -1,38 +1,40 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import type { Envelope } from '../src/train/envelope.js';
+import { loadModel, type ModelFile } from '@stream-smarts/contracts';
 import { readHistory } from '../src/train/history.js';
 
 const models = new URL('../../models/', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, models));
 
 describe('the committed default model', () => {
-  const env = JSON.parse(read('default/envelope.json').toString('utf8')) as Envelope;
+  const m = JSON.parse(read('default/envelope.json').toString('utf8')) as ModelFile;
 
-  it('is a complete model directory of the contract, and models/current points at it', () => {
-    const schema = JSON.parse(readFileSync(new URL('../../contracts/schemas/envelope.schema.json', import.meta.url), 'utf8')) as object;
+  it('is a complete model directory of the contract, checked on load, and models/current points at it', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../contracts/schemas/bands.schema.json', import.meta.url), 'utf8')) as object;
     const validate = new Ajv2020({ allErrors: true }).compile(schema);
-    expect(validate(env), JSON.stringify(validate.errors)).toBe(true);
-    expect(env.contentHash).toBe(createHash('sha256').update(read('default/lower.zip')).update(read('default/upper.zip')).digest('hex'));
+    expect(validate(m), JSON.stringify(validate.errors)).toBe(true);
+    expect(m.contentHash).toBe(createHash('sha256').update(read('default/bands.zip')).digest('hex'));
+    expect(() => loadModel(fileURLToPath(new URL('default', models)))).not.toThrow();
     expect(readlinkSync(new URL('current', models))).toBe('default');
-    expect(read('default/model-card.md').toString()).toContain(env.contentHash);
-    expect(read('default/envelope.svg').toString()).toContain('hour of day');
+    expect(read('default/model-card.md').toString()).toContain(m.contentHash);
+    expect(read('default/model-card.md').toString()).toMatch(/would have alerted \d+ times?/);
+    expect(read('default/envelope.svg').toString()).toContain('time of day (h)');
   });
 
-  it('was trained on the bundled sample history, which still reads to the same rows', async () => {
-    const h = await readHistory([new URL('sample-history.csv.gz', models).pathname], { timezone: env.timezone });
+  it('was trained on the bundled sample history, which still reads to the same readings', async () => {
+    const h = await readHistory([new URL('sample-history.csv.gz', models).pathname], { timezone: m.timezone, keepDays: m.history!.days! });
     expect(h.rejected).toBe(0);
     expect(h.report.gaps.count).toBe(0);
     expect(h.report.zone.mismatches).toBe(0);
-    expect(h.rows).toHaveLength(env.history.rows);
-    expect(new Date(h.from).toISOString()).toBe(env.history.from);
-    expect(new Date(h.to).toISOString()).toBe(env.history.to);
-    // Every cell has history, and every envelope is a real range.
-    for (const c of env.cells) {
-      expect(c.rows).toBeGreaterThan(0);
-      expect(c.upper).toBeGreaterThan(c.lower);
-    }
+    const rows = [...h.days.readingsOf(h.days.heldFrom, h.days.lastDay + 1)];
+    expect(rows).toHaveLength(m.history!.rows!);
+    expect(new Date(rows[0]!.endMs).toISOString()).toBe(m.history!.from);
+    expect(new Date(rows.at(-1)!.endMs).toISOString()).toBe(m.history!.to);
+    // A real profile: every floor's upper band above its usual level, the 24-h band below it.
+    for (const f of ['floor_15m', 'floor_1h', 'floor_3h'] as const) m.bands[f].upper.forEach((u, i) => expect(u).toBeGreaterThan(m.bands[f].ref[i]!));
+    m.bands.mean_24h.lower.forEach((l, i) => expect(l).toBeLessThan(m.bands.mean_24h.ref[i]!));
   });
 });

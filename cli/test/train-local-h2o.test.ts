@@ -198,7 +198,7 @@ describe('train on a fresh clone with Java and no Docker: nothing started by han
 
 describe('train throws after starting a local H2O', () => {
   it('stops it all the same', async () => {
-    // ntrees -1: H2O's own validation refuses the GBM (HTTP 412) while the local H2O is up.
+    // A jar that is no jar: the GBM trains on the local H2O, then reading its MOJO fails.
     const port = await freePort();
     const history = join(work, 'two-weeks.csv');
     const t0 = Date.parse('2026-01-05T00:00:00Z');
@@ -206,7 +206,7 @@ describe('train throws after starting a local H2O', () => {
     for (let i = 1; i <= 14 * 24; i++) lines.push(`${new Date(t0 + i * 3_600_000).toISOString()},${100 + (i % 24) * 10}`);
     writeFileSync(history, lines.join('\n') + '\n');
     const jarStandIn = join(work, 'not-a-jar.jar');
-    writeFileSync(jarStandIn, 'never read: training fails first');
+    writeFileSync(jarStandIn, 'not a jar: reading the MOJO with it fails after training');
     const e = await train({
       history: [history],
       out: join(work, 'throws'),
@@ -216,10 +216,9 @@ describe('train throws after starting a local H2O', () => {
       startLocalH2O: true,
       h2oJavaOptions: ['-Xmx1g', TEST_MARKER],
       udfJar: jarStandIn,
-      ntrees: -1,
     }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TrainError);
-    expect((e as TrainError).message).toMatch(/ntrees/);
+    expect((e as TrainError).message).toMatch(/the UDF jar could not read the MOJO/);
     // Nothing of ours is left: not in this process's registry, not on the machine.
     expect(await stopAllLocalH2O()).toBe(0);
     expect(processesWith(`stream-smarts-${process.pid}-`)).toEqual([]);

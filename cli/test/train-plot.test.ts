@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderEnvelopeChart } from '../src/plot/envelope-chart.js';
+import { renderBandsChart } from '../src/plot/bands-chart.js';
+import { legacyTables } from '../src/train/tables.js';
 import { formatTick, linearScale, niceTicks } from '../src/plot/scale.js';
 import { escapeXml, renderChart } from '../src/plot/svg.js';
 
@@ -39,14 +40,18 @@ describe('plot: svg chart', () => {
     expect(escapeXml('"q"')).toBe('&quot;q&quot;');
   });
 
-  it('renders the envelope chart with a band per hour, a panel per day and the history points', () => {
-    const hours = Array.from({ length: 24 }, (_, h) => ({ hour: h, lower: 100, upper: 200 + h * 10 }));
-    const cells = [1, 2, 3, 4, 5, 6, 7].flatMap((day) => hours.map((h) => ({ day, ...h })));
-    const points = Array.from({ length: 300_000 }, (_, i) => ({ day: (i % 7) + 1, x: (i % 240) / 10, y: 150 }));
-    const svg = renderEnvelopeChart({ hours, cells, points });
-    expect(svg.match(/class="panel"/g)).toHaveLength(8);
-    for (const s of ['Monday', 'Sunday', 'Wh/h', 'hour of day', 'expected range (model envelope)', 'unexpected (outside the range)']) expect(svg).toContain(s);
+  it('renders the bands chart: a panel per measure, "not used" stretches named, the history thinned', () => {
+    const ramp = (k: number) => Array.from({ length: 1440 }, (_, m) => 100 + k * (m % 60));
+    const upper = ramp(20).map((u, m) => (m >= 1080 && m < 1320 ? 100_000 : u));
+    const kwh = { lower: ramp(1), upper: ramp(30) };
+    const tables = { bands: { floor_15m: { ref: ramp(1), upper }, floor_1h: { ref: ramp(1), upper: ramp(20) }, floor_3h: { ref: ramp(1), upper: ramp(20) }, mean_24h: { ref: ramp(2), lower: ramp(1) }, kwh }, ...legacyTables(kwh) };
+    const pts = Array.from({ length: 300_000 }, (_, i) => ({ x: (i % 1440) / 60, y: 150 }));
+    const svg = renderBandsChart({ tables, points: { floor_15m: pts, floor_1h: pts, floor_3h: pts, mean_24h: pts } });
+    expect(svg.match(/class="panel"/g)).toHaveLength(4);
+    for (const s of ['Lowest power over 15 min (not used where the band fills the chart)', 'Lowest power over 1 h', 'Lowest power over 3 h', '24-h mean', 'time of day (h)', 'alerts (above the band)', 'usual level (median)']) expect(svg).toContain(s);
+    // The 100 000 W "not used" upper does not stretch the axis: the top tick stays near the real bands.
+    expect(svg).not.toMatch(/>100\u2009000</);
     // Thinned: a long history still makes a file a browser opens at once.
-    expect(svg.length).toBeLessThan(400_000);
+    expect(svg.length).toBeLessThan(600_000);
   });
 });

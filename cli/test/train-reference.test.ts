@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dayHourOfReading } from '@stream-smarts/contracts';
+import { dayHourOfReading, loadModel, type ModelFile } from '@stream-smarts/contracts';
 import { mulberry32 } from '@stream-smarts/pi-collector';
 import { startH2O, type RunningH2O } from '../../testing/h2o/server.js';
 import { register } from '../src/commands/train.js';
 import { reportError } from '../src/report-error.js';
-import { cellIndex, cellStats } from '../src/train/cells.js';
-import { findUdfJar, score, type Envelope } from '../src/train/envelope.js';
+import { findUdfJar } from '../src/train/envelope.js';
 import { train, type TrainResult } from '../src/train/run.js';
 
 // The 2018 original's August envelope (Wh in each clock hour, min and max over the month), typed
@@ -84,85 +83,74 @@ afterAll(async () => {
 
 describe('train against a real H2O on a history shaped like the 2018 reference', () => {
   let result: TrainResult;
-  let env: Envelope;
+  let m: ModelFile;
 
   beforeAll(async () => {
     result = await train({ history: [historyFile], modelsDir: join(work, 'models'), timezone: TZ, h2oUrl: h2o.url, now: new Date('2026-11-23T19:30:00Z'), udfJar });
-    env = result.envelope;
-  }, 120_000);
+    m = result.model;
+  }, 180_000);
 
-  it('yields an hourly envelope within 0.5 Wh/h of the reference minima and maxima', () => {
-    expect(env.hours).toHaveLength(24);
-    for (const h of env.hours) {
+  it('keeps the 2018 envelope: each hour within 0.5 Wh/h of the reference minima and maxima', () => {
+    expect(m.hours).toHaveLength(24);
+    for (const h of m.hours) {
       expect(Math.abs(h.lower - MIN[h.hour]!), `hour ${h.hour} lower ${h.lower}`).toBeLessThan(0.5);
       expect(Math.abs(h.upper - MAX[h.hour]!), `hour ${h.hour} upper ${h.upper}`).toBeLessThan(0.5);
     }
   });
 
-  it('scores like the original: hour 4 & 1500 → 5.4588, hour 9 & 1500 → 0.6914', () => {
-    const at = (hour: number) => env.hours.find((h) => h.hour === hour)!;
-    expect(Math.abs(score(1500, at(4).lower, at(4).upper) - 5.4588)).toBeLessThan(1e-3);
-    expect(Math.abs(score(1500, at(9).lower, at(9).upper) - 0.6914)).toBeLessThan(1e-3);
+  it('scores the 2018 forms like the original: hour 4 & 1500 → 5.4588, hour 9 & 1500 → 0.6914, in TypeScript and in the UDF jar', () => {
+    const model = loadModel(result.dir);
+    expect(Math.abs(model.scoreHour(4, 1500)! - 5.4588)).toBeLessThan(1e-3);
+    expect(Math.abs(model.scoreHour(9, 1500)! - 0.6914)).toBeLessThan(1e-3);
+    const jar = (hour: number) => Number(execFileSync('java', ['-jar', udfJar, 'score', '--model', result.dir, '--hour', String(hour), '--kwh', '1500'], { encoding: 'utf8' }).trim());
+    expect(jar(4)).toBe(model.scoreHour(4, 1500));
+    expect(jar(9)).toBe(model.scoreHour(9, 1500));
   });
 
-  it('and the UDF jar, loading the model directory, scores the same', () => {
-    const jar = udfJar;
-    const s4 = Number(execFileSync('java', ['-jar', jar, 'score', '--model', result.dir, '--hour', '4', '--kwh', '1500'], { encoding: 'utf8' }).trim());
-    const s9 = Number(execFileSync('java', ['-jar', jar, 'score', '--model', result.dir, '--hour', '9', '--kwh', '1500'], { encoding: 'utf8' }).trim());
-    expect(Math.abs(s4 - 5.4588)).toBeLessThan(1e-3);
-    expect(Math.abs(s9 - 0.6914)).toBeLessThan(1e-3);
-  });
-
-  it('fits every one of the 168 cells to its own minimum and maximum, within 0.5 Wh/h', () => {
-    expect(result.fitError).toBeLessThan(0.5);
-    const stats = cellStats(result.history.rows, 0, 1);
-    expect(env.cells).toHaveLength(168);
-    for (const c of env.cells) {
-      const s = stats[cellIndex(c.day, c.hour)]!;
-      expect(c.rows).toBe(s.rows);
-      expect(Math.abs(c.lower - s.lower!), `cell ${c.day}/${c.hour} lower`).toBeLessThan(0.5);
-      expect(Math.abs(c.upper - s.upper!), `cell ${c.day}/${c.hour} upper`).toBeLessThan(0.5);
-    }
+  it('the MOJO reproduces every band statistic within 0.5 Wh/h, and the jar scores the new form as TypeScript does', () => {
+    expect(result.fitted.fitMaxAbsWh).toBeLessThan(0.5);
+    const model = loadModel(result.dir);
+    const at = model.at(4 * 60 + 30);
+    const heater = at.floor_1h.upper + 500;
+    const ts = model.score({ minute: 270, floor_15m: heater, floor_1h: heater, floor_3h: heater, mean_24h: at.mean_24h.ref });
+    const js = Number(execFileSync('java', ['-jar', udfJar, 'score', '--model', result.dir, '--minute', '270', '--floor-15m', String(heater), '--floor-1h', String(heater), '--floor-3h', String(heater), '--mean-24h', String(at.mean_24h.ref)], { encoding: 'utf8' }).trim());
+    expect(ts).toBeGreaterThan(1);
+    expect(js).toBe(ts);
   });
 
   it('writes the model directory of the contract and points current at it', () => {
-    const files = ['lower.zip', 'upper.zip', 'envelope.json', 'model-card.md', 'envelope.svg'];
-    for (const f of files) expect(existsSync(join(result.dir, f)), f).toBe(true);
-    const onDisk = JSON.parse(readFileSync(join(result.dir, 'envelope.json'), 'utf8')) as Envelope;
+    for (const f of ['bands.zip', 'envelope.json', 'model-card.md', 'envelope.svg']) expect(existsSync(join(result.dir, f)), f).toBe(true);
+    const onDisk = JSON.parse(readFileSync(join(result.dir, 'envelope.json'), 'utf8')) as ModelFile;
     expect(onDisk).toMatchObject({
-      format: 'stream-smarts/envelope@1',
+      format: 'stream-smarts/bands@2',
       modelId: '2026-11-23T193000Z',
       timezone: TZ,
       unit: 'Wh/h',
-      quantiles: { lower: 0, upper: 1 },
-      algorithm: 'H2O GBM distribution=quantile',
       h2oVersion: '3.46.0.11',
       trainedAt: '2026-11-23T19:30:00Z',
-      history: { from: '2018-06-01T01:00:00.000Z'.replace('01:00', '15:00').replace('06-01', '05-31'), rows: 2160, rejected: 0 },
+      history: { from: '2018-05-31T15:00:00.000Z', rows: 2160, rejected: 0, days: 90 },
     });
-    const schema = JSON.parse(readFileSync(new URL('../../contracts/schemas/envelope.schema.json', import.meta.url), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(new URL('../../contracts/schemas/bands.schema.json', import.meta.url), 'utf8')) as object;
     const validate = new Ajv2020({ allErrors: true }).compile(schema);
     expect(validate(onDisk), JSON.stringify(validate.errors)).toBe(true);
-    const hash = createHash('sha256').update(readFileSync(join(result.dir, 'lower.zip'))).update(readFileSync(join(result.dir, 'upper.zip'))).digest('hex');
-    expect(onDisk.contentHash).toBe(hash);
-    expect(onDisk.cells.reduce((n, c) => n + c.rows, 0)).toBe(2160);
-    expect(onDisk.cells.map((c) => c.day * 100 + c.hour)).toEqual([...onDisk.cells.map((c) => c.day * 100 + c.hour)].sort((a, b) => a - b));
+    expect(onDisk.contentHash).toBe(createHash('sha256').update(readFileSync(join(result.dir, 'bands.zip'))).digest('hex'));
     expect(readlinkSync(join(work, 'models', 'current'))).toBe('2026-11-23T193000Z');
-    // The MOJOs are real H2O MOJOs: a zip whose model.ini names the GBM and its quantile distribution.
-    const ini = execFileSync('unzip', ['-p', join(result.dir, 'upper.zip'), 'model.ini'], { encoding: 'utf8' });
+    // A real H2O MOJO: a zip whose model.ini names the GBM and its distribution.
+    const ini = execFileSync('unzip', ['-p', join(result.dir, 'bands.zip'), 'model.ini'], { encoding: 'utf8' });
     expect(ini).toMatch(/algorithm = Gradient Boosting Machine/);
-    expect(ini).toMatch(/distribution = quantile/);
+    expect(ini).toMatch(/distribution = gaussian/);
   });
 
-  it('writes a model card with the 7×24 row counts and a labelled plot', () => {
+  it('writes a model card that says what to expect, and a labelled plot', () => {
     const card = readFileSync(join(result.dir, 'model-card.md'), 'utf8');
-    expect(card).toContain('| rows used | 2160 |');
-    expect(card).toMatch(/\| Mon \| (\d+ !?\s*\| ){23}\d+/);
-    // 90 days hold 12 or 13 of each weekday: every cell has 12–13 rows, none flagged.
-    expect(card).toContain('None: every cell has at least 10 rows.');
+    expect(card).toMatch(/On your last 4 weeks this model would have alerted \d+ times? \(high \d+, low \d+\)\./);
+    expect(result.holdout).toBeDefined();
+    expect(card).toContain(`${result.holdout!.alerts} time`);
+    expect(card).toContain('| trained on | 90 days');
+    expect(card).toContain(m.contentHash);
     const svg = readFileSync(join(result.dir, 'envelope.svg'), 'utf8');
     expect(svg).toMatch(/^<svg /);
-    for (const s of ['Wh/h', 'hour of day', 'expected range', 'Monday', 'Sunday']) expect(svg).toContain(s);
+    for (const s of ['Wh/h', 'time of day (h)', 'Lowest power over 1 h', '24-h mean']) expect(svg).toContain(s);
   });
 
   it('the train command prints the model as JSON and a one-line error for a second run into the same --out', async () => {
@@ -181,10 +169,11 @@ describe('train against a real H2O on a history shaped like the 2018 reference',
     };
     try {
       const dir = join(work, 'cli-model');
-      expect(await run('--history', historyFile, '--out', dir, '--no-current')).toBe(0);
-      const printed = JSON.parse(out.mock.calls.map((c) => String(c[0])).join('')) as { dir: string; envelope: Envelope };
+      expect(await run('--history', historyFile, '--out', dir, '--no-current', '--holdout-weeks', '0')).toBe(0);
+      const printed = JSON.parse(out.mock.calls.map((c) => String(c[0])).join('')) as { dir: string; contentHash: string; holdout: unknown };
       expect(printed.dir).toBe(dir);
-      expect(printed.envelope.hours).toHaveLength(24);
+      expect(printed.contentHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(printed.holdout).toBeNull();
       expect(await run('--history', historyFile, '--out', dir)).toBe(1);
       const msg = err.mock.calls.map((c) => String(c[0])).join('');
       expect(msg).toMatch(/^stream-smarts train: --out .* already holds a model .* — fix: /);
@@ -193,5 +182,5 @@ describe('train against a real H2O on a history shaped like the 2018 reference',
       out.mockRestore();
       err.mockRestore();
     }
-  }, 60_000);
+  }, 120_000);
 });

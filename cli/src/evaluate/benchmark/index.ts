@@ -18,7 +18,8 @@ export * from './report.js';
 export interface History {
   file: string;
   grid: Grid;
-  labelled: Event[];
+  /** Real events of the history (labels.ts), scored as events. */
+  labelled: (Event & { start?: string; end?: string })[];
 }
 
 export interface BenchmarkOptions {
