@@ -139,27 +139,34 @@ public final class Main {
     final String dir = options.get("model");
     final Model model = dir == null ? EmbeddedModel.get()
         : Model.load(ModelSource.directory(Path.of(dir)));
-    final Bands bands = model.bands();
-    final Double score;
+    final Double score = score(model.bands(), values, byMinute, options.containsKey("day"));
+    out.println(score == null ? "null" : score.toString());
+    return 0;
+  }
+
+  /**
+   * The score of the reading the options describe ({@code values}: option name to number, a
+   * missing or "null" option absent), exactly as the SQL form would give it.
+   */
+  public static Double score(final Bands bands, final Map<String, Double> values,
+      final boolean byMinute, final boolean withDay) {
     if (byMinute) {
       // The SQL form takes an INT minute; a minute that is no integer has no bands.
       final Double minute = values.get("minute");
-      score = minute != null && isInt(minute)
+      return minute != null && isInt(minute)
           ? Scores.score(bands, (int) (double) minute, values.get("floor-15m"),
               values.get("floor-1h"), values.get("floor-3h"), values.get("mean-24h"))
           : null;
-    } else if (!options.containsKey("day")) {
-      score = Scores.score(bands, values.get("hour"), values.get("kwh"));
-    } else {
-      // The SQL form takes INTs; a day or hour that is no integer has no cell.
-      final Double day = values.get("day");
-      final Double hour = values.get("hour");
-      score = day != null && hour != null && isInt(day) && isInt(hour)
-          ? Scores.score(bands, (int) (double) day, (int) (double) hour, values.get("kwh"))
-          : null;
     }
-    out.println(score == null ? "null" : score.toString());
-    return 0;
+    if (!withDay) {
+      return Scores.score(bands, values.get("hour"), values.get("kwh"));
+    }
+    // The SQL form takes INTs; a day or hour that is no integer has no cell.
+    final Double day = values.get("day");
+    final Double hour = values.get("hour");
+    return day != null && hour != null && isInt(day) && isInt(hour)
+        ? Scores.score(bands, (int) (double) day, (int) (double) hour, values.get("kwh"))
+        : null;
   }
 
   private static boolean isInt(final double value) {

@@ -1,5 +1,6 @@
 package io.github.streamsmarts.udf.model;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -7,8 +8,11 @@ import java.util.Locale;
  * 2018 per-hour and per-(day, hour) envelopes derived from the {@code kwh} bands. Immutable once
  * built, so one instance can be swapped in under running queries by publishing a reference.
  *
- * <p>The eight values the score reads for a minute sit next to each other in {@link #score}
- * (64 bytes, about one cache line), so scoring a reading is one bounds check and a few loads.
+ * <p>The eight numbers the score needs for a minute sit next to each other in {@link #score}
+ * (64 bytes, about one cache line), so scoring a reading is one bounds check and a few loads. They
+ * are each floor's ref and its z denominator {@code max(upper - ref, 1)}, and the 24-h mean's
+ * lower and its l denominator {@code max(ref - lower, 1)}: computed once here, with the same
+ * operations the score is defined with, so the score is bit for bit the formula's.
  */
 public final class Bands {
 
@@ -19,13 +23,18 @@ public final class Bands {
   /** Layout of {@link #score}: {@code score[minute * STRIDE + slot]}. */
   static final int STRIDE = 8;
   static final int F15_REF = 0;
-  static final int F15_UPPER = 1;
+  static final int F15_D = 1;
   static final int F1H_REF = 2;
-  static final int F1H_UPPER = 3;
+  static final int F1H_D = 3;
   static final int F3H_REF = 4;
-  static final int F3H_UPPER = 5;
+  static final int F3H_D = 5;
   static final int M24_LOWER = 6;
-  static final int M24_REF = 7;
+  static final int M24_D = 7;
+
+  /** The bands of one minute that {@link #row} turns into the eight numbers of {@link #score}. */
+  public static final List<Band> SCORE_ORDER = List.of(
+      Band.FLOOR_15M_REF, Band.FLOOR_15M_UPPER, Band.FLOOR_1H_REF, Band.FLOOR_1H_UPPER,
+      Band.FLOOR_3H_REF, Band.FLOOR_3H_UPPER, Band.MEAN_24H_LOWER, Band.MEAN_24H_REF);
 
   /** Read by {@link Scores} only; never written after construction. */
   final double[] score;
@@ -36,16 +45,12 @@ public final class Bands {
   private Bands(final double[][] values) {
     this.values = values;
     this.score = new double[MINUTES * STRIDE];
+    final double[] bands = new double[STRIDE];
     for (int m = 0; m < MINUTES; m++) {
-      final int i = m * STRIDE;
-      score[i + F15_REF] = values[Band.FLOOR_15M_REF.ordinal()][m];
-      score[i + F15_UPPER] = values[Band.FLOOR_15M_UPPER.ordinal()][m];
-      score[i + F1H_REF] = values[Band.FLOOR_1H_REF.ordinal()][m];
-      score[i + F1H_UPPER] = values[Band.FLOOR_1H_UPPER.ordinal()][m];
-      score[i + F3H_REF] = values[Band.FLOOR_3H_REF.ordinal()][m];
-      score[i + F3H_UPPER] = values[Band.FLOOR_3H_UPPER.ordinal()][m];
-      score[i + M24_LOWER] = values[Band.MEAN_24H_LOWER.ordinal()][m];
-      score[i + M24_REF] = values[Band.MEAN_24H_REF.ordinal()][m];
+      for (int slot = 0; slot < STRIDE; slot++) {
+        bands[slot] = values[SCORE_ORDER.get(slot).ordinal()][m];
+      }
+      row(bands, score, m * STRIDE);
     }
     // MODEL-FORMAT: hours[h] is the lowest kwh.lower and the highest kwh.upper over the minutes
     // of hour h; every (day, hour) cell equals its hour.
@@ -63,6 +68,24 @@ public final class Bands {
       hourLower[h] = lo;
       hourUpper[h] = hi;
     }
+  }
+
+  /**
+   * One minute's eight bands, in {@link #SCORE_ORDER}, as the score reads them: into
+   * {@code out[at..at+7]} each floor's ref and {@code max(upper - ref, 1)}, then the 24-h mean's
+   * lower and {@code max(ref - lower, 1)} (see {@link Scores#at}).
+   */
+  public static void row(final double[] bands, final double[] out, final int at) {
+    for (int floor = 0; floor < 3; floor++) {
+      final double ref = bands[2 * floor];
+      final double upper = bands[2 * floor + 1];
+      out[at + 2 * floor] = ref;
+      out[at + 2 * floor + 1] = Math.max(upper - ref, 1.0);
+    }
+    final double lower = bands[6];
+    final double ref = bands[7];
+    out[at + M24_LOWER] = lower;
+    out[at + M24_D] = Math.max(ref - lower, 1.0);
   }
 
   /**

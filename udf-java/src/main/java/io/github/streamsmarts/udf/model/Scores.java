@@ -30,48 +30,75 @@ public final class Scores {
     if (m < 0 || m >= Bands.MINUTES) {
       return null;
     }
-    final double[] t = bands.score;
-    final int i = m * Bands.STRIDE;
-    // -Infinity stands for "no floor present": every z of a present floor is finite.
-    double high = Double.NEGATIVE_INFINITY;
-    if (present(floor15m)) {
-      high = z(floor15m, t[i + Bands.F15_REF], t[i + Bands.F15_UPPER]);
+    return at(bands.score, m * Bands.STRIDE, floor15m, floor1h, floor3h, mean24h);
+  }
+
+  /**
+   * The score from one minute's eight numbers {@code t[i..i+7]} as {@link Bands#row} lays them out
+   * (what {@link #score(Bands, Integer, Double, Double, Double, Double)} reads from the tables;
+   * the benchmark feeds it genmodel's predictions instead).
+   *
+   * <p>Divisions are what this costs, so only those that can decide the result are made, and the
+   * result is still bit for bit the formula's: every denominator is at least 1, so a quotient has
+   * its numerator's sign. A floor at or below its ref (z &lt;= 0) can neither be above 1 nor raise
+   * max(high, 0) above 0, so its z is only computed if no floor is above its ref; the mean's l is
+   * only computed when its numerator is negative (it can only decide the result by being below 0)
+   * or when no floor is present.
+   */
+  public static Double at(final double[] t, final int i, final Double floor15m,
+      final Double floor1h, final Double floor3h, final Double mean24h) {
+    // Numerators; NaN when the measure is absent (NaN compares false with everything).
+    final double a15 = reading(floor15m) - t[i + Bands.F15_REF];
+    final double a1h = reading(floor1h) - t[i + Bands.F1H_REF];
+    final double a3h = reading(floor3h) - t[i + Bands.F3H_REF];
+    double high = Double.NaN;
+    if (a15 > 0) {
+      high = a15 / t[i + Bands.F15_D];
     }
-    if (present(floor1h)) {
-      final double z = z(floor1h, t[i + Bands.F1H_REF], t[i + Bands.F1H_UPPER]);
-      if (z > high) {
+    if (a1h > 0) {
+      final double z = a1h / t[i + Bands.F1H_D];
+      if (!(z <= high)) {
         high = z;
       }
     }
-    if (present(floor3h)) {
-      final double z = z(floor3h, t[i + Bands.F3H_REF], t[i + Bands.F3H_UPPER]);
-      if (z > high) {
+    if (a3h > 0) {
+      final double z = a3h / t[i + Bands.F3H_D];
+      if (!(z <= high)) {
         high = z;
       }
     }
     if (high > 1) {
       return high;
     }
-    final boolean hasLow = present(mean24h);
-    final double low = hasLow ? l(mean24h, t[i + Bands.M24_LOWER], t[i + Bands.M24_REF]) : 0;
-    if (hasLow && low < 0) {
-      return low;
+    final double b24 = reading(mean24h) - t[i + Bands.M24_LOWER];
+    if (b24 < 0) {
+      final double low = b24 / t[i + Bands.M24_D];
+      if (low < 0) {
+        return low;
+      }
     }
-    if (high != Double.NEGATIVE_INFINITY) {
-      return Math.max(high, 0.0);
+    if (high == high) {
+      // Some floor above its ref: high is in (0, 1].
+      return high;
     }
-    if (hasLow) {
-      return Math.min(low, 1.0);
+    if (a15 == a15 || a1h == a1h || a3h == a3h) {
+      // Floors present, none above its ref: max(high, 0) = 0.
+      return 0.0;
+    }
+    if (b24 == b24) {
+      return Math.min(b24 / t[i + Bands.M24_D], 1.0);
     }
     return null;
   }
 
-  private static double z(final double x, final double ref, final double upper) {
-    return (x - ref) / Math.max(upper - ref, 1.0);
-  }
-
-  private static double l(final double x, final double lower, final double ref) {
-    return (x - lower) / Math.max(ref - lower, 1.0);
+  /** The measure as a number, or NaN when it is no reading: null, NaN, infinite or negative. */
+  private static double reading(final Double x) {
+    if (x == null) {
+      return Double.NaN;
+    }
+    final double v = x;
+    // -0.0 passes: it is a reading of 0.
+    return v >= 0 && v <= Double.MAX_VALUE ? v : Double.NaN;
   }
 
   /** A reading: not null, not NaN, not infinite, not negative (-0.0 is 0). */
