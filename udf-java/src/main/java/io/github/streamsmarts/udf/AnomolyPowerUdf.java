@@ -23,6 +23,18 @@ public final class AnomolyPowerUdf implements Configurable {
     scorer.configure(configs);
   }
 
+  @Udf(description = Descriptions.BY_MINUTE)
+  public Double anomolyPower(
+      @UdfParameter(value = "minute", description = Descriptions.MINUTE) final Integer minute,
+      @UdfParameter(value = "floor_15m", description = Descriptions.FLOOR_15M)
+      final Double floor15m,
+      @UdfParameter(value = "floor_1h", description = Descriptions.FLOOR_1H) final Double floor1h,
+      @UdfParameter(value = "floor_3h", description = Descriptions.FLOOR_3H) final Double floor3h,
+      @UdfParameter(value = "mean_24h", description = Descriptions.MEAN_24H)
+      final Double mean24h) {
+    return scorer.score(minute, floor15m, floor1h, floor3h, mean24h);
+  }
+
   @Udf(description = Descriptions.BY_HOUR)
   public Double anomolyPower(
       @UdfParameter(value = "hour", description = Descriptions.HOUR_DOUBLE) final Double hour,

@@ -1,19 +1,25 @@
 package io.github.streamsmarts.udf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.streamsmarts.udf.cli.Main;
+import io.github.streamsmarts.udf.model.Band;
+import io.github.streamsmarts.udf.model.Bands;
+import io.github.streamsmarts.udf.model.Scores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,19 +41,33 @@ class CommandTest {
         err.toString(StandardCharsets.UTF_8).trim());
   }
 
+  private static Run reference;
+
+  /** The envelope of the reference model, printed once for the tests that read it. */
+  private static synchronized Run referenceEnvelope() {
+    if (reference == null) {
+      reference = run("envelope", "--model", Fixture.modelDir().toString());
+    }
+    return reference;
+  }
+
   @Test
   void envelopeHasExactlyTheContractShape() throws Exception {
-    final Run run = run("envelope", "--model", Fixture.modelDir().toString());
+    final Run run = referenceEnvelope();
     assertEquals(0, run.status(), run.err());
+    assertEquals(1, run.out().lines().count(), "one line of JSON");
     final JsonObject root = JsonParser.parseString(run.out()).getAsJsonObject();
-    assertEquals(Set.of("cells", "hours"), root.keySet());
-    final JsonArray cells = root.getAsJsonArray("cells");
-    assertEquals(168, cells.size());
-    for (int i = 0; i < 168; i++) {
-      final JsonObject cell = cells.get(i).getAsJsonObject();
-      assertEquals(List.of("day", "hour", "lower", "upper"), List.copyOf(cell.keySet()));
-      assertEquals(i / 24 + 1, cell.get("day").getAsInt());
-      assertEquals(i % 24, cell.get("hour").getAsInt());
+    assertEquals(List.of("bands", "hours", "cells"), List.copyOf(root.keySet()));
+    final JsonObject bands = root.getAsJsonObject("bands");
+    assertEquals(List.of("floor_15m", "floor_1h", "floor_3h", "mean_24h", "kwh"),
+        List.copyOf(bands.keySet()));
+    for (final String floor : new String[] {"floor_15m", "floor_1h", "floor_3h"}) {
+      assertEquals(List.of("ref", "upper"), List.copyOf(bands.getAsJsonObject(floor).keySet()));
+    }
+    assertEquals(List.of("ref", "lower"), List.copyOf(bands.getAsJsonObject("mean_24h").keySet()));
+    assertEquals(List.of("lower", "upper"), List.copyOf(bands.getAsJsonObject("kwh").keySet()));
+    for (final Band band : Band.values()) {
+      assertEquals(1440, bands.getAsJsonObject(band.measure()).getAsJsonArray(band.bound()).size());
     }
     final JsonArray hours = root.getAsJsonArray("hours");
     assertEquals(24, hours.size());
@@ -56,44 +76,137 @@ class CommandTest {
       assertEquals(List.of("hour", "lower", "upper"), List.copyOf(hour.keySet()));
       assertEquals(i, hour.get("hour").getAsInt());
     }
+    final JsonArray cells = root.getAsJsonArray("cells");
+    assertEquals(168, cells.size());
+    for (int i = 0; i < 168; i++) {
+      final JsonObject cell = cells.get(i).getAsJsonObject();
+      assertEquals(List.of("day", "hour", "lower", "upper"), List.copyOf(cell.keySet()));
+      assertEquals(i / 24 + 1, cell.get("day").getAsInt());
+      assertEquals(i % 24, cell.get("hour").getAsInt());
+    }
+  }
+
+  /**
+   * The printed numbers are the UDF's tables bit for bit: every number in the text parses back
+   * to exactly the double the UDF scores with (a decimal string both Java and JavaScript parse to
+   * the nearest double, so TypeScript reads the same bits).
+   */
+  @Test
+  void envelopeNumbersRoundTripExactly() throws Exception {
+    final String out = referenceEnvelope().out();
+    final Bands bands = Fixture.reference().bands();
+    final JsonObject printed = JsonParser.parseString(out).getAsJsonObject()
+        .getAsJsonObject("bands");
+    for (final Band band : Band.values()) {
+      final String array = printed.getAsJsonObject(band.measure())
+          .getAsJsonArray(band.bound()).toString();
+      final Matcher number = Pattern.compile("[-0-9.Ee+]+").matcher(array);
+      for (int m = 0; m < 1440; m++) {
+        assertTrue(number.find(), band + " has 1440 numbers");
+        assertEquals(Double.doubleToRawLongBits(bands.value(band, m)),
+            Double.doubleToRawLongBits(Double.parseDouble(number.group())),
+            band + " at minute " + m + ": " + number.group());
+      }
+    }
+    final JsonObject root = JsonParser.parseString(out).getAsJsonObject();
+    for (int h = 0; h < 24; h++) {
+      final JsonObject hour = root.getAsJsonArray("hours").get(h).getAsJsonObject();
+      assertEquals(bands.hourLower(h), hour.get("lower").getAsDouble());
+      assertEquals(bands.hourUpper(h), hour.get("upper").getAsDouble());
+    }
   }
 
   @Test
-  void envelopeNeedsOnlyTheMojos() throws Exception {
-    final Path dir = Fixture.copyModel(temp.resolve("mojos-only"));
+  void envelopeNeedsOnlyBandsZip() throws Exception {
+    final Path dir = Fixture.copyModel(temp.resolve("mojo-only"));
     Files.delete(dir.resolve("envelope.json"));
-    assertEquals(0, run("envelope", "--model", dir.toString()).status());
+    final Run run = run("envelope", "--model", dir.toString());
+    assertEquals(0, run.status(), run.err());
+    assertEquals(referenceEnvelope().out(), run.out());
   }
 
   @Test
-  void score() {
+  void envelopeRefusesTheOldFormatSayingHowToRetrain() throws Exception {
+    final Path old = Files.createDirectories(temp.resolve("old"));
+    Files.write(old.resolve("lower.zip"), new byte[] {1});
+    Files.write(old.resolve("upper.zip"), new byte[] {2});
+    final Run run = run("envelope", "--model", old.toString());
+    assertEquals(1, run.status());
+    assertTrue(run.err().contains("retrain with `stream-smarts train`"), run.err());
+  }
+
+  /** Each run loads the model (about a second), so each run checks several things. */
+  @Test
+  void scoreByMinute() {
+    final String model = Fixture.modelDir().toString();
+    final Bands bands = Fixture.reference().bands();
+    final Run high = run("score", "--model", model, "--minute", "270", "--floor-15m", "2150",
+        "--floor-1h", "2150", "--floor-3h", "2150", "--mean-24h", "520");
+    assertEquals(0, high.status(), high.err());
+    assertEquals(Scores.score(bands, 270, 2150.0, 2150.0, 2150.0, 520.0).toString(), high.out());
+    // Left out, or "null", is SQL NULL; NaN counts as absent.
+    assertEquals(Scores.score(bands, 1000, null, 300.0, null, null).toString(),
+        run("score", "--model", model, "--minute", "1000", "--floor-15m", "null",
+            "--floor-1h", "300", "--mean-24h", "NaN").out());
+  }
+
+  /** What a run prints for a reading, without a model load per case. */
+  @Test
+  void scoreOfTheOptionsAsTheSqlFormsGiveIt() {
+    final Bands bands = Fixture.reference().bands();
+    assertEquals(Scores.score(bands, 10, null, 300.0, null, null),
+        Main.score(bands, Map.of("minute", 10.0, "floor-1h", 300.0), true, false));
+    // An INT minute, day or hour cannot be 10.5; a missing one is NULL.
+    assertNull(Main.score(bands, Map.of("minute", 10.5, "floor-1h", 300.0), true, false));
+    assertNull(Main.score(bands, Map.of("floor-1h", 300.0), true, false));
+    assertNull(Main.score(bands, Map.of("minute", 1440.0, "floor-1h", 300.0), true, false));
+    assertNull(Main.score(bands, Map.of("minute", 3e9, "floor-1h", 300.0), true, false));
+    assertEquals(Scores.score(bands, 9.0, 1500.0),
+        Main.score(bands, Map.of("hour", 9.0, "kwh", 1500.0), false, false));
+    assertNull(Main.score(bands, Map.of("hour", 4.5, "kwh", 1500.0), false, false));
+    assertEquals(Scores.score(bands, 3, 9, 1500.0),
+        Main.score(bands, Map.of("day", 3.0, "hour", 9.0, "kwh", 1500.0), false, true));
+    assertNull(Main.score(bands, Map.of("day", 2.5, "hour", 4.0, "kwh", 1.0), false, true));
+    assertNull(Main.score(bands, Map.of("hour", 4.0, "kwh", 1.0), false, true));
+    assertNull(Main.score(bands, Map.of("day", 8.0, "hour", 4.0, "kwh", 1.0), false, true));
+  }
+
+  @Test
+  void scoreThe2018Way() {
     final String model = Fixture.modelDir().toString();
     assertEquals(5.4588, Double.parseDouble(
         run("score", "--model", model, "--hour", "4", "--kwh", "1500").out()), 1e-3);
-    assertEquals(0.6914, Double.parseDouble(
-        run("score", "--model", model, "--hour", "9", "--kwh", "1500").out()), 1e-3);
     final Run cell = run("score", "--model", model, "--day", "3", "--hour", "9", "--kwh", "1500");
-    assertEquals(0, cell.status());
-    Double.parseDouble(cell.out());
-    assertEquals("null", run("score", "--model", model, "--hour", "4.5", "--kwh", "1500").out());
-    assertEquals("null", run("score", "--model", model, "--hour", "4", "--kwh", "-1").out());
-    assertEquals("null", run("score", "--model", model, "--hour", "4", "--kwh", "NaN").out());
-    assertEquals("null",
-        run("score", "--model", model, "--day", "8", "--hour", "4", "--kwh", "1").out());
-    assertEquals("null",
-        run("score", "--model", model, "--day", "2.5", "--hour", "4", "--kwh", "1").out());
+    assertEquals(0, cell.status(), cell.err());
+    assertEquals(0.6914, Double.parseDouble(cell.out()), 1e-3);
+  }
+
+  @Test
+  void scoreChecksTheWholeDirectory() throws Exception {
+    final Path dir = Fixture.copyModel(temp.resolve("mixed"));
+    Files.copy(Fixture.winterDir().resolve("bands.zip"), dir.resolve("bands.zip"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    final Run run = run("score", "--model", dir.toString(), "--hour", "4", "--kwh", "1");
+    assertEquals(1, run.status());
+    assertTrue(run.err().startsWith("error: contentHash mismatch"), run.err());
   }
 
   @Test
   void badUsageAndBadModels() {
     assertEquals(2, run().status());
+    assertEquals(0, run("--help").status());
+    assertTrue(run("--help").out().contains("--floor-15m"));
     assertEquals(2, run("frobnicate").status());
     assertEquals(2, run("score", "--hour", "4").status());
     assertEquals(2, run("score", "--hour", "four", "--kwh", "1").status());
+    assertEquals(2, run("score", "--minute", "4", "--kwh", "1").status());
+    assertEquals(2, run("score", "--minute", "4", "--floor-1h", "lots").status());
+    assertEquals(2, run("score", "--minute", "4", "--minute", "5").status());
     assertEquals(2, run("envelope", "--modle", "x").status());
+    assertEquals(2, run("version", "--model", "x").status());
     final Run missing = run("envelope", "--model", temp.resolve("nope").toString());
     assertEquals(1, missing.status());
-    assertTrue(missing.err().contains(temp.resolve("nope").resolve("lower.zip").toString()),
+    assertTrue(missing.err().contains(temp.resolve("nope").resolve("bands.zip").toString()),
         missing.err());
   }
 }

@@ -1,11 +1,18 @@
 package io.github.streamsmarts.udf;
 
+import io.github.streamsmarts.udf.model.Model;
+import io.github.streamsmarts.udf.model.ModelDirectories;
+import io.github.streamsmarts.udf.model.ModelSource;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
-/** The reference model (src/test/fixtures/train_reference_model.py) and the 2018 figures. */
+/**
+ * The test models (src/test/fixtures/train_reference_model.py, committed output in
+ * src/test/resources/models and .../mojos) and the 2018 figures.
+ */
 public final class Fixture {
 
   /** The 2018 project's August envelope, Wh by hour 0..23: min, then max. Facts, typed in. */
@@ -19,11 +26,59 @@ public final class Fixture {
   private Fixture() {
   }
 
+  private static Path resources(final String property, final String dir) {
+    final String fromBuild = System.getProperty(property);
+    return (fromBuild != null ? Path.of(fromBuild) : Path.of("src", "test", "resources", dir))
+        .toAbsolutePath();
+  }
+
+  /** The reference model: kwh bands = the 2018 envelope, plausible floors and 24-h mean. */
   public static Path modelDir() {
-    final String fromBuild = System.getProperty("fixture.model");
-    final Path dir = fromBuild != null ? Path.of(fromBuild)
-        : Path.of("src", "test", "resources", "models", "reference");
-    return dir.toAbsolutePath();
+    return resources("fixture.models", "models").resolve("reference");
+  }
+
+  /** A second valid model, the same house 30 % higher: what the hot-swap tests swap in. */
+  public static Path winterDir() {
+    return resources("fixture.models", "models").resolve("winter");
+  }
+
+  /** A MOJO the UDF must refuse (mojos/*.zip; see the training script). */
+  public static Path mojo(final String name) {
+    return resources("fixture.mojos", "mojos").resolve(name);
+  }
+
+  /**
+   * The reference model, loaded once per test JVM: the same live model every UDF configured with
+   * {@link #modelDir()} scores with (ModelDirectories), because a load predicts 14,400 values with
+   * genmodel (about a second).
+   */
+  public static Model reference() {
+    return ModelDirectories.load(modelDir());
+  }
+
+  /** The winter model, loaded once per test JVM (see {@link #reference()}). */
+  public static Model winter() {
+    return ModelDirectories.load(winterDir());
+  }
+
+  /**
+   * {@link Model#load} for tests that swap the fixture models back and forth: a load predicts
+   * 14,400 values with genmodel (about a second), so for bytes identical to a fixture's, after the
+   * same checks Model.load makes first (format, declared hash = SHA-256 of bands.zip), this returns
+   * the fixture's already loaded model; anything else really is loaded.
+   */
+  public static Model load(final ModelSource source) {
+    if (source.has(ModelSource.BANDS) && source.has(ModelSource.ENVELOPE)) {
+      final String declared = Model.declaredHash(source.read(ModelSource.ENVELOPE),
+          source.describe(ModelSource.ENVELOPE));
+      final String actual = Model.contentHash(source.read(ModelSource.BANDS));
+      for (final Model known : new Model[] {reference(), winter()}) {
+        if (declared.equals(actual) && actual.equals(known.contentHash())) {
+          return known;
+        }
+      }
+    }
+    return Model.load(source);
   }
 
   public static Path repoRoot() {
@@ -31,16 +86,60 @@ public final class Fixture {
     return (fromBuild != null ? Path.of(fromBuild) : Path.of("..")).toAbsolutePath().normalize();
   }
 
-  /** A writable copy of the fixture model, for tests that break it. */
+  /** A writable copy of the reference model, for tests that break it. */
   public static Path copyModel(final Path into) throws Exception {
+    return copyModel(modelDir(), into);
+  }
+
+  public static Path copyModel(final Path from, final Path into) throws Exception {
     Files.createDirectories(into);
-    for (final String name : new String[] {"lower.zip", "upper.zip", "envelope.json"}) {
-      Files.copy(modelDir().resolve(name), into.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    for (final String name : new String[] {"bands.zip", "envelope.json"}) {
+      Files.copy(from.resolve(name), into.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
     return into;
   }
 
+  /**
+   * A model directory around a MOJO: bands.zip, and an envelope.json that declares its hash (the
+   * fields the UDF reads), so a test reaches the MOJO's own checks.
+   */
+  public static Path modelAround(final byte[] mojo, final Path into) throws Exception {
+    Files.createDirectories(into);
+    Files.write(into.resolve("bands.zip"), mojo);
+    Files.writeString(into.resolve("envelope.json"), envelopeFor(mojo), StandardCharsets.UTF_8);
+    return into;
+  }
+
+  public static String envelopeFor(final byte[] mojo) {
+    return "{\"format\": \"stream-smarts/bands@2\", \"modelId\": \"test\", \"contentHash\": \""
+        + Model.contentHash(mojo) + "\", \"timezone\": \"UTC\", \"unit\": \"Wh/h\"}\n";
+  }
+
+  /**
+   * Replaces the model in {@code dir} by {@code from}'s the way `deploy --model-only` does: each
+   * file copied under a temporary name and renamed into place, envelope.json last.
+   */
+  public static void deploy(final Path from, final Path dir) throws Exception {
+    for (final String name : new String[] {"bands.zip", "envelope.json"}) {
+      replace(dir.resolve(name), Files.readAllBytes(from.resolve(name)));
+    }
+  }
+
+  /** Writes a file under a temporary name, then renames it into place. */
+  public static void replace(final Path file, final byte[] bytes) throws Exception {
+    final Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.write(temp, bytes);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
   public static Map<String, Object> configFor(final String functionName, final Path modelDir) {
     return Map.of("ksql.functions." + functionName + ".model.path", modelDir.toString());
+  }
+
+  public static Map<String, Object> configFor(
+      final String functionName, final Path modelDir, final long checkIntervalMs) {
+    return Map.of("ksql.functions." + functionName + ".model.path", modelDir.toString(),
+        "ksql.functions." + functionName + ".model.check.interval.ms",
+        Long.toString(checkIntervalMs));
   }
 }

@@ -3,7 +3,9 @@ package io.github.streamsmarts.udf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Whatever a stream carries, the function answers null and never throws (a throw stops a query). */
@@ -17,6 +19,12 @@ class InvalidInputsTest {
       4.5, 4.000001, 3.999999, 1e300, -1e300, Double.MIN_VALUE, (double) Integer.MAX_VALUE};
   private static final Integer[] BAD_INT_HOURS = {null, -1, 24, Integer.MIN_VALUE, Integer.MAX_VALUE};
   private static final Integer[] BAD_DAYS = {null, 0, 8, -1, Integer.MIN_VALUE, Integer.MAX_VALUE};
+  private static final Integer[] BAD_MINUTES = {null, -1, 1440, 1441, 100000, Integer.MIN_VALUE,
+      Integer.MAX_VALUE};
+  /** What a measure may carry that is not a reading: each counts as absent. */
+  private static final Double[] NOT_READINGS = {
+      null, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.001, -1500.0,
+      -Double.MIN_VALUE, -Double.MAX_VALUE};
 
   private final AnomolyPowerUdf udf = new AnomolyPowerUdf();
   private final AnomalyPowerUdf other = new AnomalyPowerUdf();
@@ -57,7 +65,59 @@ class InvalidInputsTest {
   }
 
   @Test
+  void badMinutesScoreNullWhateverTheMeasures() {
+    for (final Integer minute : BAD_MINUTES) {
+      assertNull(udf.anomolyPower(minute, 5000.0, 5000.0, 5000.0, 1.0), "minute " + minute);
+      assertNull(other.anomalyPower(minute, 5000.0, 5000.0, 5000.0, 1.0), "minute " + minute);
+    }
+  }
+
+  @Test
+  void measuresThatAreNotReadingsCountAsAbsent() {
+    // Each bad value in each position scores like a NULL there.
+    final Double[] good = {5000.0, 300.0, 200.0, 450.0};
+    for (final Double bad : NOT_READINGS) {
+      for (int position = 0; position < 4; position++) {
+        final Double[] with = good.clone();
+        with[position] = bad;
+        final Double[] nulled = good.clone();
+        nulled[position] = null;
+        assertEquals(udf.anomolyPower(240, nulled[0], nulled[1], nulled[2], nulled[3]),
+            udf.anomolyPower(240, with[0], with[1], with[2], with[3]),
+            "value " + bad + " at position " + position);
+      }
+      assertNull(udf.anomolyPower(240, bad, bad, bad, bad), "all " + bad);
+      assertNull(other.anomalyPower(0, bad, bad, bad, bad), "all " + bad);
+    }
+  }
+
+  /** Whatever the stream carries, never a throw, and a score is a finite number. */
+  @Test
+  void neverThrowsOnAnything() {
+    final Random random = new Random(20181117);
+    final Double[] odd = {null, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+        -0.0, 0.0, Double.MIN_VALUE, Double.MAX_VALUE, -1.0, 1e300};
+    for (int i = 0; i < 20000; i++) {
+      final Integer minute = random.nextInt(10) == 0 ? null : random.nextInt(1600) - 80;
+      final Double[] x = new Double[4];
+      for (int k = 0; k < 4; k++) {
+        x[k] = random.nextBoolean() ? odd[random.nextInt(odd.length)]
+            : (Double) (random.nextDouble() * 6000);
+      }
+      final Double score = udf.anomolyPower(minute, x[0], x[1], x[2], x[3]);
+      assertEquals(score, other.anomalyPower(minute, x[0], x[1], x[2], x[3]));
+      if (score != null) {
+        assertTrue(Double.isFinite(score), "score " + score);
+      }
+    }
+  }
+
+  @Test
   void boundariesAreValid() {
+    assertNotNull(udf.anomolyPower(0, 0.0, null, null, null));
+    assertNotNull(udf.anomolyPower(1439, null, null, null, 0.0));
+    assertNotNull(udf.anomolyPower(720, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE,
+        Double.MAX_VALUE));
     for (final double hour : new double[] {0.0, -0.0, 23.0}) {
       assertNotNull(udf.anomolyPower(hour, 0.0), "hour " + hour);
     }
@@ -73,5 +133,6 @@ class InvalidInputsTest {
     // one (../models/current); either way a call must not throw.
     new AnomolyPowerUdf().anomolyPower(4.0, 1500.0);
     new AnomalyPowerUdf().anomalyPower(null, null, null);
+    new AnomolyPowerUdf().anomolyPower(240, 5000.0, null, null, 450.0);
   }
 }

@@ -49,8 +49,11 @@ final class KsqlDbStyleClassLoader extends URLClassLoader {
 
   /**
    * Stands for the ksqlDB server's class path, reduced to what a UDF jar may rely on it for: the
-   * JDK, ksqlDB's UDF API and Kafka. Anything else the jar needs must be inside it, so a missing
-   * shaded class shows up here instead of on a server whose class path happens to have it.
+   * JDK, ksqlDB's UDF API, Kafka, and slf4j-api (on the server because kafka-clients depends on
+   * it, and bound to ksqlDB's log4j 2 by log4j-slf4j-impl, a dependency of ksqldb-rest-app in
+   * confluentinc/ksql 8.4.x ksqldb-rest-app/pom.xml). Anything else the jar needs must be inside
+   * it, so a missing shaded class shows up here instead of on a server whose class path happens
+   * to have it.
    */
   static final class Server extends ClassLoader {
     private final ClassLoader withKsqlAndKafka;
@@ -63,7 +66,8 @@ final class KsqlDbStyleClassLoader extends URLClassLoader {
     @Override
     protected Class<?> loadClass(final String name, final boolean resolve)
         throws ClassNotFoundException {
-      if (name.startsWith("io.confluent.") || name.startsWith("org.apache.kafka.")) {
+      if (name.startsWith("io.confluent.") || name.startsWith("org.apache.kafka.")
+          || name.startsWith("org.slf4j.")) {
         return withKsqlAndKafka.loadClass(name);
       }
       return super.loadClass(name, resolve);

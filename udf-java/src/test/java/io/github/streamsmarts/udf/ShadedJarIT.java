@@ -3,6 +3,7 @@ package io.github.streamsmarts.udf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.File;
@@ -93,12 +94,28 @@ class ShadedJarIT {
     }
   }
 
+  /** What `stream-smarts train` runs: the printed tables are H2O's own predictions. */
   @Test
   void javaDashJarEnvelopeMatchesTheTrainedEnvelope() throws Exception {
-    final String out = runJar("envelope", "--model", Fixture.modelDir().toString());
-    final JsonObject printed = JsonParser.parseString(out).getAsJsonObject();
+    final JsonObject printed = JsonParser.parseString(
+        runJar("envelope", "--model", Fixture.modelDir().toString())).getAsJsonObject();
     final JsonObject trained = JsonParser.parseString(
         Files.readString(Fixture.modelDir().resolve("envelope.json"))).getAsJsonObject();
+    final JsonObject want = trained.getAsJsonObject("bands");
+    final JsonObject have = printed.getAsJsonObject("bands");
+    assertEquals(want.keySet(), have.keySet());
+    for (final String measure : want.keySet()) {
+      for (final String bound : want.getAsJsonObject(measure).keySet()) {
+        final JsonArray a = want.getAsJsonObject(measure).getAsJsonArray(bound);
+        final JsonArray b = have.getAsJsonObject(measure).getAsJsonArray(bound);
+        assertEquals(1440, b.size());
+        for (int m = 0; m < 1440; m++) {
+          final double expected = a.get(m).getAsDouble();
+          assertEquals(expected, b.get(m).getAsDouble(), Math.abs(expected) * 1e-6,
+              measure + "." + bound + " at minute " + m);
+        }
+      }
+    }
     for (final String table : new String[] {"cells", "hours"}) {
       assertEquals(trained.getAsJsonArray(table).size(), printed.getAsJsonArray(table).size());
       for (int i = 0; i < trained.getAsJsonArray(table).size(); i++) {
@@ -110,8 +127,22 @@ class ShadedJarIT {
         }
       }
     }
-    assertEquals(5.4588, Double.parseDouble(runJar("score", "--model",
-        Fixture.modelDir().toString(), "--hour", "4", "--kwh", "1500").trim()), 1e-3);
+  }
+
+  @Test
+  void javaDashJarScores() throws Exception {
+    final String dir = Fixture.modelDir().toString();
+    assertTrue(Double.parseDouble(runJar("score", "--model", dir, "--minute", "270",
+        "--floor-15m", "2150", "--floor-1h", "2150", "--floor-3h", "2150", "--mean-24h", "520")
+        .trim()) > 1);
+  }
+
+  /** The server's slf4j (bound to its log4j) is used, never a copy in the jar. */
+  @Test
+  void noLoggingLibraryInside() throws Exception {
+    for (final String name : entries()) {
+      assertTrue(!name.contains("org/slf4j/") && !name.contains("org/apache/logging/"), name);
+    }
   }
 
   private static String runJar(final String... args) throws Exception {

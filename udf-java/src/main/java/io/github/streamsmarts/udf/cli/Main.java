@@ -2,8 +2,8 @@ package io.github.streamsmarts.udf.cli;
 
 import com.google.gson.GsonBuilder;
 import io.github.streamsmarts.udf.BuildInfo;
+import io.github.streamsmarts.udf.model.Bands;
 import io.github.streamsmarts.udf.model.EmbeddedModel;
-import io.github.streamsmarts.udf.model.Envelope;
 import io.github.streamsmarts.udf.model.Model;
 import io.github.streamsmarts.udf.model.ModelException;
 import io.github.streamsmarts.udf.model.ModelSource;
@@ -12,23 +12,39 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code java -jar stream-smarts-udf.jar envelope|score ...}: the UDF's genmodel arithmetic for
- * tools outside ksqlDB, so that training and `run` never re-implement it. Never touches the UDF
+ * {@code java -jar stream-smarts-udf.jar envelope|score|version ...}: the UDF's genmodel arithmetic
+ * for tools outside ksqlDB, so that training and `run` never re-implement it. Never touches the UDF
  * classes, which need Kafka's classes from a ksqlDB server.
  */
 public final class Main {
 
   private static final String USAGE = String.join("\n",
       "usage: java -jar stream-smarts-udf.jar envelope [--model DIR]",
+      "       java -jar stream-smarts-udf.jar score [--model DIR] --minute M [--floor-15m X]",
+      "                [--floor-1h X] [--floor-3h X] [--mean-24h X]",
       "       java -jar stream-smarts-udf.jar score [--model DIR] [--day D] --hour H --kwh X",
       "       java -jar stream-smarts-udf.jar version",
-      "  envelope  prints {\"cells\":[...168],\"hours\":[...24]} predicted by DIR's lower.zip and",
-      "            upper.zip (no envelope.json needed), or by the model embedded in the jar",
-      "  score     prints the score of one reading, or null; DIR must be a whole model directory",
-      "            (its contentHash is checked)");
+      "  envelope  prints the tables envelope.json holds, {\"bands\":{...},\"hours\":[24],",
+      "            \"cells\":[168]}, predicted by DIR's bands.zip alone (no envelope.json needed)",
+      "            or by the model embedded in the jar",
+      "  score     prints the score of one reading, or null. With --minute: the bands@2 score of",
+      "            the floors and 24-h mean given (an option left out, or \"null\", is SQL NULL);",
+      "            with --hour: the 2018 score of the trailing-hour energy. DIR must be a whole",
+      "            model directory (its contentHash is checked)",
+      "  version   prints <jar version>+model.<first 12 hex of the embedded model's contentHash>",
+      "examples:",
+      "  java -jar stream-smarts-udf.jar envelope --model models/2026-12-01T120000Z",
+      "  java -jar stream-smarts-udf.jar score --minute 270 --floor-15m 2300 --floor-1h 2250"
+          + " --floor-3h 900 --mean-24h 480",
+      "  java -jar stream-smarts-udf.jar score --hour 4 --kwh 1500",
+      "exit status: 0 done, 1 the model is missing or broken, 2 bad usage");
+
+  private static final List<String> BY_MINUTE =
+      List.of("minute", "floor-15m", "floor-1h", "floor-3h", "mean-24h");
 
   private Main() {
   }
@@ -39,9 +55,9 @@ public final class Main {
 
   /** Exit status: 0 done, 1 the model is missing or broken, 2 bad usage. */
   public static int run(final String[] args, final PrintStream out, final PrintStream err) {
-    if (args.length == 0) {
-      err.println(USAGE);
-      return 2;
+    if (args.length == 0 || List.of("-h", "--help", "help").contains(args[0])) {
+      (args.length == 0 ? err : out).println(USAGE);
+      return args.length == 0 ? 2 : 0;
     }
     final Map<String, String> options = new HashMap<>();
     for (int i = 1; i < args.length; i++) {
@@ -49,7 +65,10 @@ public final class Main {
         err.println("unexpected argument " + args[i] + "\n" + USAGE);
         return 2;
       }
-      options.put(args[i].substring(2), args[++i]);
+      if (options.put(args[i].substring(2), args[++i]) != null) {
+        err.println("option " + args[i - 1] + " given twice\n" + USAGE);
+        return 2;
+      }
     }
     try {
       switch (args[0]) {
@@ -58,6 +77,9 @@ public final class Main {
         case "score":
           return score(options, out, err);
         case "version":
+          if (!known(options, err)) {
+            return 2;
+          }
           out.println(BuildInfo.VERSION);
           return 0;
         default:
@@ -76,47 +98,75 @@ public final class Main {
       return 2;
     }
     final String dir = options.get("model");
-    final Envelope envelope = dir == null
-        ? Envelope.fromMojos(ModelSource.embedded())
-        : Envelope.fromMojos(ModelSource.directory(Path.of(dir)));
-    out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(EnvelopeJson.of(envelope)));
+    final Bands bands = dir == null ? EmbeddedModel.get().bands()
+        : Model.bandsOnly(ModelSource.directory(Path.of(dir)));
+    out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(EnvelopeJson.of(bands)));
     return 0;
   }
 
   private static int score(
       final Map<String, String> options, final PrintStream out, final PrintStream err) {
-    if (!known(options, err, "model", "day", "hour", "kwh")) {
-      return 2;
+    final boolean byMinute = options.containsKey("minute");
+    if (byMinute) {
+      final String[] allowed = new String[BY_MINUTE.size() + 1];
+      BY_MINUTE.toArray(allowed);
+      allowed[BY_MINUTE.size()] = "model";
+      if (!known(options, err, allowed)) {
+        return 2;
+      }
+    } else {
+      if (!known(options, err, "model", "day", "hour", "kwh")) {
+        return 2;
+      }
+      if (!options.containsKey("hour") || !options.containsKey("kwh")) {
+        err.println("score needs --minute, or --hour and --kwh\n" + USAGE);
+        return 2;
+      }
     }
-    if (!options.containsKey("hour") || !options.containsKey("kwh")) {
-      err.println("score needs --hour and --kwh\n" + USAGE);
-      return 2;
-    }
-    final Double day;
-    final Double hour;
-    final Double kwh;
-    try {
-      day = options.containsKey("day") ? Double.valueOf(options.get("day")) : null;
-      hour = Double.valueOf(options.get("hour"));
-      kwh = Double.valueOf(options.get("kwh"));
-    } catch (final NumberFormatException e) {
-      err.println("not a number: " + e.getMessage() + "\n" + USAGE);
-      return 2;
+    final Map<String, Double> values = new HashMap<>();
+    for (final Map.Entry<String, String> option : options.entrySet()) {
+      if (option.getKey().equals("model") || option.getValue().equals("null")) {
+        continue;
+      }
+      try {
+        values.put(option.getKey(), Double.valueOf(option.getValue()));
+      } catch (final NumberFormatException e) {
+        err.println("--" + option.getKey() + " " + option.getValue() + " is not a number\n"
+            + USAGE);
+        return 2;
+      }
     }
     final String dir = options.get("model");
     final Model model = dir == null ? EmbeddedModel.get()
         : Model.load(ModelSource.directory(Path.of(dir)));
-    final Double score;
-    if (day == null) {
-      score = Scores.score(model.envelope(), hour, kwh);
-    } else {
-      // The SQL form takes INTs; a day or hour that is no integer has no cell.
-      score = isInt(day) && isInt(hour)
-          ? Scores.score(model.envelope(), (int) (double) day, (int) (double) hour, kwh)
-          : null;
-    }
+    final Double score = score(model.bands(), values, byMinute, options.containsKey("day"));
     out.println(score == null ? "null" : score.toString());
     return 0;
+  }
+
+  /**
+   * The score of the reading the options describe ({@code values}: option name to number, a
+   * missing or "null" option absent), exactly as the SQL form would give it.
+   */
+  public static Double score(final Bands bands, final Map<String, Double> values,
+      final boolean byMinute, final boolean withDay) {
+    if (byMinute) {
+      // The SQL form takes an INT minute; a minute that is no integer has no bands.
+      final Double minute = values.get("minute");
+      return minute != null && isInt(minute)
+          ? Scores.score(bands, (int) (double) minute, values.get("floor-15m"),
+              values.get("floor-1h"), values.get("floor-3h"), values.get("mean-24h"))
+          : null;
+    }
+    if (!withDay) {
+      return Scores.score(bands, values.get("hour"), values.get("kwh"));
+    }
+    // The SQL form takes INTs; a day or hour that is no integer has no cell.
+    final Double day = values.get("day");
+    final Double hour = values.get("hour");
+    return day != null && hour != null && isInt(day) && isInt(hour)
+        ? Scores.score(bands, (int) (double) day, (int) (double) hour, values.get("kwh"))
+        : null;
   }
 
   private static boolean isInt(final double value) {

@@ -5,19 +5,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Models named by the {@code model.path} function config, loaded once per directory per JVM:
- * ksqlDB makes a new UDF instance, and configures it, for every query that uses the function.
+ * Models named by the {@code model.path} function config, one {@link LiveModel} per directory per
+ * JVM: ksqlDB makes a new UDF instance, and configures it, for every query that uses the function,
+ * and all of them share the directory's live model (and its one check on the watcher thread).
  */
 public final class ModelDirectories {
 
-  private static final ConcurrentMap<Path, Model> LOADED = new ConcurrentHashMap<>();
+  private static final ConcurrentMap<Path, LiveModel> LIVE = new ConcurrentHashMap<>();
 
   private ModelDirectories() {
   }
 
-  /** A failed load is not remembered, so fixing the directory and re-running the query works. */
-  public static Model load(final Path dir) {
+  /**
+   * The directory's live model, loaded on first use on the calling thread (a broken model fails
+   * here, and is not remembered, so fixing the directory and re-running the query works), then
+   * checked every {@code checkIntervalMs} milliseconds ({@code <= 0}: never).
+   */
+  public static LiveModel watch(final Path dir, final long checkIntervalMs) {
     final Path key = dir.toAbsolutePath().normalize();
-    return LOADED.computeIfAbsent(key, d -> Model.load(ModelSource.directory(d)));
+    final LiveModel live = LIVE.computeIfAbsent(key, d -> LiveModel.directory(d, Model::load));
+    live.watchEvery(checkIntervalMs);
+    return live;
+  }
+
+  /** The model the directory's live model scores with now (loading it if need be, unwatched). */
+  public static Model load(final Path dir) {
+    return watch(dir, 0).current();
   }
 }

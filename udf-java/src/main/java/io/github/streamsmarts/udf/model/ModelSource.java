@@ -13,9 +13,11 @@ import java.nio.file.Path;
  */
 public abstract class ModelSource {
 
-  public static final String LOWER = "lower.zip";
-  public static final String UPPER = "upper.zip";
+  public static final String BANDS = "bands.zip";
   public static final String ENVELOPE = "envelope.json";
+  /** The two MOJOs of the refused stream-smarts/envelope@1 format, recognised to say so. */
+  public static final String LEGACY_LOWER = "lower.zip";
+  public static final String LEGACY_UPPER = "upper.zip";
 
   /** Where the build puts the embedded model inside the jar. */
   public static final String EMBEDDED_PREFIX = "io/github/streamsmarts/udf/embedded-model/";
@@ -55,7 +57,7 @@ public abstract class ModelSource {
 
     @Override
     public boolean has(final String file) {
-      return Files.isRegularFile(dir.resolve(file));
+      return Files.exists(dir.resolve(file));
     }
 
     @Override
