@@ -69,6 +69,9 @@ public final class BandsMojo {
     return new EasyPredictModelWrapper(new EasyPredictModelWrapper.Config().setModel(model));
   }
 
+  /** Predictions this close below 0 W are the trees' rendering of a 0 W statistic. */
+  static final double NEGATIVE_ZERO_W = 1e-3;
+
   /** One prediction in Wh/h: expm1 of the MOJO's log_w for the band at the minute. */
   public static double predict(final EasyPredictModelWrapper wrapper, final Band band,
       final int minute) throws PredictException {
@@ -77,7 +80,11 @@ public final class BandsMojo {
     row.put(MINUTE, (double) minute);
     // StrictMath: the same bits on every JVM and CPU, so the tables (and the shared vectors made
     // from them) do not depend on where the jar runs.
-    return StrictMath.expm1(wrapper.predictRegression(row).value);
+    final double w = StrictMath.expm1(wrapper.predictRegression(row).value);
+    // A statistic of exactly 0 W (a 24-h lower band of a house that was off) comes back from the
+    // trees a few hundred nanowatts either side of 0: below 0 by less than a milliwatt is 0
+    // (MODEL-FORMAT "The MOJO"), so such a model loads; anything lower is refused as negative.
+    return w < 0 && w > -NEGATIVE_ZERO_W ? 0.0 : w;
   }
 
   /** {@code values[band.ordinal()][minute]} for every band and minute 0..1439, unchecked. */
