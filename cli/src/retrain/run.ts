@@ -100,6 +100,8 @@ export interface RetrainResult {
   heldBack: HeldBack & { weeks: number };
   current: (ModelSummary & { figures: ModelFigures | null }) | null;
   candidate: { figures: ModelFigures | null; trainedOn: { from: string; to: string; days: number } };
+  /** Days the shipped model is (or would be) trained on: the last `days`, the held-back weeks included. */
+  shipTrainDays: number;
   verdict: Verdict | null;
   decision: { ship: boolean; forced: boolean; dryRun: boolean; why: string };
   /** The model written and pointed at by models/current (not in a dry run, not when kept). */
@@ -388,7 +390,8 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     read: readInfo,
     heldBack: { ...figures!.heldBack, weeks },
     current: cur.model ? { ...summary(cur.dir, cur.model), figures: figures!.figures[1] ?? null } : null,
-    candidate: { figures: figures!.figures[0] ?? null, trainedOn: { from: dayIso(trainFrom), to: dayIso(split), days: split - trainFrom } },
+    candidate: { figures: figures!.figures[0] ?? null, trainedOn: { from: dayIso(trainFrom), to: dayIso(split - 1), days: split - trainFrom } },
+    shipTrainDays: last - shipFrom,
     verdict,
     decision: decision!,
     shipped,
