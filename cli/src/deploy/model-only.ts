@@ -85,6 +85,8 @@ export async function liveModel(url: string, auth?: { username: string; password
 
 const short = (h: string) => `${h.slice(0, 12)}…`;
 
+const nullModel = (t: ModelTarget) => new Error(`no query on ${t.name} uses ANOMOLY_POWER yet (ANOMOLY_POWER_MODEL() is NULL), so no model is live to swap: apply the statements with \`stream-smarts deploy\``);
+
 /** Before anything is copied: the model is whole and valid, and every server answers. */
 export function modelPrerequisites(targets: readonly ModelTarget[], modelDir: string, ctx: StepContext): Prerequisite[] {
   const out: Prerequisite[] = [
@@ -114,7 +116,9 @@ export function liveModelStep(t: ModelTarget, ctx: StepContext): Step {
     label: 'query',
     run: async () => {
       const live = await liveModel(t.url, ctx.auth);
-      return live.kind === 'hash' ? `scoring with ${short(live.hash)}` : live.kind === 'null' ? 'no query uses ANOMOLY_POWER yet (ANOMOLY_POWER_MODEL() is NULL)' : 'raw_power has no reading to ask on yet';
+      // Nothing is copied to a server where no model is live: the swap could not be seen.
+      if (live.kind === 'null') throw nullModel(t);
+      return live.kind === 'hash' ? `scoring with ${short(live.hash)}` : 'raw_power has no reading to ask on yet';
     },
   };
 }
@@ -191,7 +195,7 @@ export function verifySwapStep(t: ModelTarget, m: ModelToShip, ctx: StepContext 
       for (;;) {
         live = await liveModel(t.url, ctx.auth);
         if (live.kind === 'hash' && live.hash === m.contentHash) return `scoring with ${short(m.contentHash)} after ${((Date.now() - t0) / 1000).toFixed(1)} s`;
-        if (live.kind === 'null') throw new Error(`no query on ${t.name} uses ANOMOLY_POWER yet (ANOMOLY_POWER_MODEL() is NULL), so no model is live to swap: apply the statements with \`stream-smarts deploy\``);
+        if (live.kind === 'null') throw nullModel(t);
         if (live.kind === 'no-rows') {
           ctx.log.warn({ target: t.name }, 'raw_power has no reading yet, so ksqlDB has nothing to evaluate ANOMOLY_POWER_MODEL() on');
           return `copied; not verified: raw_power has no reading for ksqlDB to evaluate ANOMOLY_POWER_MODEL() on yet (the UDF checks the directory every ksql.functions.anomoly_power.model.check.interval.ms)`;
