@@ -152,13 +152,17 @@ describe('stream-smarts deploy --dry-run', () => {
     );
   });
 
-  it('refuses a model whose MOJOs do not match its envelope', async () => {
+  it('refuses a model whose MOJO does not match its envelope, and one of the old format', async () => {
     const bad = mkdtempSync(join(tmpdir(), 'model-'));
-    for (const f of ['lower.zip', 'envelope.json']) copyFileSync(join(MODEL, f), join(bad, f));
-    copyFileSync(join(MODEL, 'lower.zip'), join(bad, 'upper.zip'));
+    copyFileSync(join(MODEL, 'envelope.json'), join(bad, 'envelope.json'));
+    copyFileSync(join(REPO, 'udf-java', 'src', 'test', 'resources', 'models', 'winter', 'bands.zip'), join(bad, 'bands.zip'));
     const r = await cli(['deploy', '--dry-run', '--model', bad]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/envelope\.json says contentHash [0-9a-f]{64}, but lower\.zip and upper\.zip hash to [0-9a-f]{64}/);
+    expect(r.stderr).toMatch(/envelope\.json says contentHash [0-9a-f]{64}, but bands\.zip hashes to [0-9a-f]{64}/);
+    writeFileSync(join(bad, 'envelope.json'), JSON.stringify({ format: 'stream-smarts/envelope@1', contentHash: 'f'.repeat(64) }));
+    const old = await cli(['deploy', '--dry-run', '--model', bad]);
+    expect(old.exitCode).toBe(1);
+    expect(old.stderr).toMatch(/old format stream-smarts\/envelope@1.*retrain/);
   });
 });
 
