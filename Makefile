@@ -25,6 +25,8 @@ test: setup ## run every test: the Java UDF (Maven), then TypeScript against rea
 	npx tsc -p tsconfig.tests.json
 	@# The MQTT tests run against a real Mosquitto (Debian package): found, or installed as root, or a loud stop.
 	testing/mosquitto/ensure.sh
+	@# The Home Assistant double renders notify templates with Jinja2, as Home Assistant does.
+	@python3 -c 'import jinja2' 2>/dev/null || python3 -m pip install --quiet 'jinja2>=3.1,<4'
 	mvn -B -f udf-java verify
 	@# Tests that score with the jar use this copy: the deploy tests rebuild udf-java/target meanwhile.
 	cp udf-java/target/stream-smarts-udf.jar .cache/udf/stream-smarts-udf.jar

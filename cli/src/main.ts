@@ -16,7 +16,10 @@ async function main(argv: string[]): Promise<void> {
   overrideExits(program);
   let command = '';
   program.hook('preAction', (_root, action) => {
-    command = action.name();
+    // The command's whole name, e.g. "silence add", as the user typed it.
+    const names: string[] = [];
+    for (let c: Command | null = action; c && c.parent; c = c.parent) names.unshift(c.name());
+    command = names.join(' ');
   });
   try {
     await program.parseAsync(argv);

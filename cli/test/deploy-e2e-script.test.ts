@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RAW_POWER_TOPIC, dayHourOfReading, loadEnvelope } from '@stream-smarts/contracts';
+import { RAW_POWER_TOPIC, dayHourOfReading, loadModel, minuteOfReading } from '@stream-smarts/contracts';
 import { startKsqlDbDouble, type KsqlDbDouble } from '../../testing/doubles/ksqldb.js';
 import { startSchemaRegistryDouble, type SchemaRegistryDouble } from '../../pi-collector/test/support/schema-registry-double.js';
 import { consumeMeter } from '../../pi-collector/test/support/consume.js';
@@ -44,7 +44,8 @@ afterAll(() => sr.close());
 async function runScript(opts: { fnOffset: number; meter: string }) {
   const t = readingTime();
   const { day, hour } = dayHourOfReading(t, 'UTC');
-  const fn = loadEnvelope(MODEL).scoreDay(day, hour, 1500)!;
+  // An hour of 1500 W ending at t: both floors it covers are 1500 W (scripts/e2e-score.mjs).
+  const fn = loadModel(MODEL).score({ minute: minuteOfReading(t, 'UTC'), floor_15m: 1500, floor_1h: 1500, floor_3h: null, mean_24h: null })!;
   const ksql: KsqlDbDouble = await startKsqlDbDouble({
     functions: () => [{ name: 'ANOMOLY_POWER', version: `${POM_VERSION}+model.${CONTENT_HASH.slice(0, 12)}` }],
     kafka: { brokers: [broker.bootstrap] },

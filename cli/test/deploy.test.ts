@@ -159,14 +159,17 @@ describe('stream-smarts deploy --dry-run', () => {
     );
   });
 
-  it('refuses a model whose MOJO does not match its envelope', async () => {
-    // The reference model's envelope.json beside the winter model's bands.zip.
+  it('refuses a model whose MOJO does not match its envelope, and one of the old format', async () => {
     const bad = mkdtempSync(join(tmpdir(), 'model-'));
     copyFileSync(join(MODEL, 'envelope.json'), join(bad, 'envelope.json'));
-    copyFileSync(join(MODEL, '..', 'winter', 'bands.zip'), join(bad, 'bands.zip'));
+    copyFileSync(join(REPO, 'udf-java', 'src', 'test', 'resources', 'models', 'winter', 'bands.zip'), join(bad, 'bands.zip'));
     const r = await cli(['deploy', '--dry-run', '--model', bad]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/envelope\.json says contentHash [0-9a-f]{64}, but bands\.zip hashes to [0-9a-f]{64}/);
+    writeFileSync(join(bad, 'envelope.json'), JSON.stringify({ format: 'stream-smarts/envelope@1', contentHash: 'f'.repeat(64) }));
+    const old = await cli(['deploy', '--dry-run', '--model', bad]);
+    expect(old.exitCode).toBe(1);
+    expect(old.stderr).toMatch(/old format stream-smarts\/envelope@1.*retrain/);
   });
 });
 

@@ -79,7 +79,7 @@ describe('stream-smarts ksql', () => {
     const r = await execa('node', [BIN, 'ksql'], { cwd: dir, env, extendEnv: false, reject: false, stdin: 'pipe' });
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trim()).toBe(
-      "stream-smarts: Docker Compose v2 is not available (`docker compose version`: docker: 'compose' is not a docker command.): the interactive ksqlDB CLI (it runs in the stack's ksqldb-server container; -e/-f go through the REST API instead) needs the Docker Compose plugin; install it",
+      "stream-smarts ksql: Docker Compose v2 is not available (`docker compose version`: docker: 'compose' is not a docker command.): the interactive ksqlDB CLI (it runs in the stack's ksqldb-server container; -e/-f go through the REST API instead) needs the Docker Compose plugin; install it",
     );
     expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1); // the exec was never tried
   });
@@ -89,7 +89,7 @@ describe('stream-smarts ksql', () => {
     const r = await cli(['ksql', '-e', 'SHOW STREAMS;'], { KSQLDB_URL: `http://alice:s3cret@127.0.0.1:${port}` });
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trim()).toBe(
-      `stream-smarts: cannot reach ksqlDB at http://alice:REDACTED@127.0.0.1:${port} (ECONNREFUSED): is it running? Start the stack with \`docker compose up -d\` in the stream-smarts checkout, or point KSQLDB_URL (or --ksqldb-url) at your server`,
+      `stream-smarts ksql: cannot reach ksqlDB at http://alice:REDACTED@127.0.0.1:${port} (ECONNREFUSED): is it running? Start the stack with \`docker compose up -d\` in the stream-smarts checkout, or point KSQLDB_URL (or --ksqldb-url) at your server`,
     );
     expect(r.stderr + r.stdout).not.toMatch(/s3cret|fetch failed/);
   });
@@ -138,6 +138,6 @@ describe('stream-smarts watch', () => {
     const port = await freePort();
     const r = await cli(['watch'], { KSQLDB_URL: `http://127.0.0.1:${port}` });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^stream-smarts: cannot reach ksqlDB at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): is it running\? Start the stack with `docker compose up -d`/);
+    expect(r.stderr.trim()).toMatch(/^stream-smarts watch: cannot reach ksqlDB at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): is it running\? Start the stack with `docker compose up -d`/);
   });
 });

@@ -78,7 +78,7 @@ describe('stream-smarts plot: SVG', () => {
     expect(alerts.length).toBeGreaterThan(2);
     expect(count(svg, /<g class="marker">/g)).toBe(alerts.length);
     const fired = alerts.filter((a) => a.type === 'fire' && a.kind === 'high').length;
-    for (const s of ['Power over time against the expected range', 'local date (Australia/Sydney)', 'Wh/h', '1-h floor: usual level to the upper edge (model)', 'reading: lowest power of the last hour', 'reading the model finds high (score > 1)', `alert fired: unusually high (${fired})`, 'alert resolved: back to normal', 'simulated anomaly (ground truth)', '>heater-left-on<']) expect(svg).toContain(s);
+    for (const s of ['Power over time against the expected range', 'local date (Australia/Sydney)', 'Wh/h', '1-h floor: usual level to the upper edge (model)', 'reading: lowest power of the last hour', 'reading the model finds high (score &gt; 1)', `alert fired: unusually high (${fired})`, 'alert resolved: back to normal', 'simulated anomaly (ground truth)', '>heater-left-on<']) expect(svg).toContain(s);
 
     // A run's alerts alone, in a window: only the alerts inside it are drawn.
     const from = '2026-07-30T00:00:00+10:00';

@@ -21,8 +21,9 @@ describe('stream-smarts run', () => {
     const r = await cli(['run']);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = r.stdout;
-    // The live view: a status line per 15 minutes with reading, expected range and score.
-    expect(out).toMatch(/^03:45 +\d+ +\d+–\d+ +\d\.\d\d$/m);
+    // The live view: a status line per 15 minutes with the reading, the measure that decided its
+    // score, that measure's value and normal band, and the score.
+    expect(out).toMatch(/^03:45 +\d+ +(15-min|1-h|3-h) floor +\d+ +\d+–\d+ +\d\.\d\d$/m);
     // The console sink's alert, stamped with the simulated time, after the heater went on at 04:00.
     const alert = /^(\d\d):(\d\d) >>> Power alert \[home\]: Unusual power usage of (\d+) Wh at 4:00\. Please check!$/m.exec(out);
     expect(alert, out).not.toBeNull();
@@ -154,10 +155,15 @@ describe('stream-smarts run', () => {
     expect(r.stderr).toContain(join(empty, 'envelope.json'));
     const broken = join(work, 'broken-model');
     mkdirSync(broken);
-    writeFileSync(join(broken, 'envelope.json'), '{"format":"stream-smarts/envelope@1"}');
+    writeFileSync(join(broken, 'envelope.json'), '{"format":"stream-smarts/bands@2"}');
     const b = await cli(['run', '--model', broken]);
     expect(b.exitCode).toBe(2);
-    expect(b.stderr.trim()).toMatch(/^stream-smarts run: .*broken-model\/envelope\.json is not a stream-smarts\/envelope@1 file: /);
+    expect(b.stderr.trim()).toMatch(/^stream-smarts run: .*broken-model\/envelope\.json is not a stream-smarts\/bands@2 file: /);
+    // A model of the old format is named as such, with the fix.
+    writeFileSync(join(broken, 'envelope.json'), '{"format":"stream-smarts/envelope@1"}');
+    const old = await cli(['run', '--model', broken]);
+    expect(old.exitCode).toBe(2);
+    expect(old.stderr.trim()).toMatch(/old format stream-smarts\/envelope@1 .*retrain with `stream-smarts train --history FILE`/);
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
   });
 

@@ -80,8 +80,9 @@ describe('run and the Kafka-mode notifier give the same alerts on the same readi
     await app.pipeline.tick();
     await app.stop();
 
-    expect(runSink.alerts.filter((a) => a.type === 'fire').length).toBeGreaterThanOrEqual(3);
-    expect(runSink.alerts.some((a) => a.kind === 'low')).toBe(true);
+    // Enough for the comparison to mean something: the heater's high episode and the holiday's low one.
+    expect(runSink.alerts.some((a) => a.type === 'fire' && a.kind === 'high')).toBe(true);
+    expect(runSink.alerts.some((a) => a.type === 'fire' && a.kind === 'low')).toBe(true);
     expect(summary(notifierAlerts)).toEqual(summary(runSink.alerts));
     const kinds = (t: string) => runSink.alerts.filter((a) => a.type === t).length;
     process.stdout.write(`[equivalence] ${readings.length} readings, ${anomalies.length} anomalies: ${runSink.alerts.length} alerts (fire ${kinds('fire')}, repeat ${kinds('repeat')}, resolve ${kinds('resolve')}) from run and from the notifier alike\n`);

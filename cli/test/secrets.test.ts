@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './run-cli.js';
 
 /**
@@ -51,6 +53,27 @@ const history = join(dir, 'history.csv');
 writeFileSync(history, csv);
 writeFileSync(join(dir, 'truth.json'), '[]');
 
+/**
+ * A server that echoes what it was sent — headers and body — in its error reply, as some do: a
+ * Pushbullet stand-in for `notify --test`, whose error text must still carry no token.
+ */
+let echo: Server;
+let echoed = 0;
+const echoUrl = () => `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+beforeAll(async () => {
+  echo = createServer((req, res) => {
+    echoed++;
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `bad token in ${JSON.stringify(req.headers)} for ${body}` } }));
+    });
+  });
+  await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+});
+afterAll(() => new Promise<void>((r) => echo.close(() => r())));
+
 const COMMANDS: string[][] = [
   ['config'],
   ['--json', 'config'],
@@ -64,12 +87,22 @@ const COMMANDS: string[][] = [
   ['plot', 'score', '--out', join(dir, 'plots')],
   ['train', '--history', history, '--out', join(dir, 'model')],
   ['evaluate', '--history', join(dir, 'missing.csv'), '--truth', join(dir, 'truth.json')],
+  // The other engineers' commands, with the same secrets: the stack's, and the sinks'.
+  ['deploy', '--dry-run'],
+  ['deploy', '--model-only', '--dry-run'],
+  ['ksql', '-e', 'SHOW STREAMS;'],
+  ['watch', '--limit', '1'],
+  ['notify', '--test'],
+  ['--json', 'notify', '--test'],
 ];
 
 describe('no secret in any output', () => {
   for (const args of COMMANDS) {
     it(`stream-smarts ${args.join(' ')}`, async () => {
-      const r = await cli(args, ENV, { timeout: 60_000 });
+      const before = echoed;
+      const r = await cli(args, { ...ENV, ...(args.includes('notify') ? { STREAM_SMARTS_PUSHBULLET_URL: echoUrl() } : {}) }, { timeout: 60_000 });
+      // notify --test did reach the echoing server: its reply, token and all, was there to leak.
+      if (args.includes('notify')) expect(echoed).toBeGreaterThan(before);
       const all = `${r.stdout}\n${r.stderr}`;
       expect(all.length).toBeGreaterThan(0);
       for (const [name, secret] of Object.entries(SECRETS)) expect(all, `${name} leaked`).not.toContain(secret);

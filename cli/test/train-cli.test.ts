@@ -68,7 +68,7 @@ describe('train command errors: one line saying what and how to fix, non-zero ex
     writeFileSync(short, hourly(3));
     const r = await runTrain(['--timezone', 'UTC'], ['--history', short]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^stream-smarts train: the history covers only 3\.0 days; training needs at least one week .* — fix: pass a longer history/);
+    expect(r.stderr).toMatch(/^stream-smarts train: the history covers only 3\.0 days; training needs at least 7 days .* — fix: pass a longer history/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -84,12 +84,15 @@ describe('train command errors: one line saying what and how to fix, non-zero ex
     expect((e as TrainError).exitCode).toBe(2);
   });
 
-  it('when a history file is missing, or a quantile is out of range', async () => {
+  it('when a history file is missing, or --days / --see-w is not a number it can use', async () => {
     const missing = await runTrain(['--timezone', 'UTC'], ['--history', join(work, 'nope.csv')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/history file .*nope\.csv does not exist — fix: pass CSV/);
-    const q = await runTrain(['--timezone', 'UTC'], ['--history', twoWeeks, '--upper-quantile', '1.5']);
+    const q = await runTrain(['--timezone', 'UTC'], ['--history', twoWeeks, '--days', '1.5']);
     expect(q.code).toBe(2);
-    expect(q.stderr).toMatch(/--upper-quantile "1\.5" is not a number from 0 to 1/);
+    expect(q.stderr).toMatch(/--days "1\.5" is not a whole number of at least 7/);
+    const w = await runTrain(['--timezone', 'UTC'], ['--history', twoWeeks, '--see-w', 'lots']);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toMatch(/--see-w "lots" is not a whole number of at least 1 — fix: give e\.g\. --see-w 2000/);
   });
 });

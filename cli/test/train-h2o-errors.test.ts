@@ -121,7 +121,7 @@ describe('train: H2O unreachable, not an H2O, or missing', () => {
     const r = await cliWithPath(['--timezone', 'UTC', 'train', '--history', history], { PATH: empty, STREAM_SMARTS_UDF_JAR: jarStandIn });
     expect(r.exitCode).toBe(1);
     expect(oneLine(r.stderr)).toEqual([
-      'stream-smarts train: Java is not installed (no `java` on PATH); train reads the MOJOs with the UDF jar, and runs a local H2O when none answers at H2O_URL — fix: install Java 17, e.g. `sudo apt-get install openjdk-17-jre-headless` (Debian, Ubuntu, Raspberry Pi OS), `brew install openjdk@17` (macOS), or from https://adoptium.net',
+      'stream-smarts train: Java is not installed (no `java` on PATH); train reads the MOJO with the UDF jar, and runs a local H2O when none answers at H2O_URL — fix: install Java 17, e.g. `sudo apt-get install openjdk-17-jre-headless` (Debian, Ubuntu, Raspberry Pi OS), `brew install openjdk@17` (macOS), or from https://adoptium.net',
     ]);
   });
 

@@ -142,8 +142,9 @@ describe('train on a fresh clone with Java and no Docker: nothing started by han
     // The model: in the working directory's models/, with current pointing at it.
     const models = readdirSync(join(cwd, 'models')).filter((d) => d !== 'current');
     expect(models).toHaveLength(1);
-    for (const f of ['lower.zip', 'upper.zip', 'envelope.json', 'model-card.md', 'envelope.svg']) expect(existsSync(join(cwd, 'models', models[0]!, f))).toBe(true);
-    expect(t.out.stdout).toMatch(/Trained model \S+ on 104827 rows/);
+    for (const f of ['bands.zip', 'envelope.json', 'model-card.md', 'envelope.svg']) expect(existsSync(join(cwd, 'models', models[0]!, f))).toBe(true);
+    expect(t.out.stdout).toMatch(/Trained model \S+ on 90 days \(\d+ readings, 0 rows rejected\)/);
+    expect(t.out.stdout).toMatch(/On your last 4 weeks this model would have alerted \d+ times?/);
     expect(t.out.stdout).toMatch(/a local H2O 3\.46\.0\.11, started in \d+\.\d s and stopped/);
   }, 300_000);
 

@@ -9,6 +9,5 @@ export * from './time/trailing-hour.js';
 export * from './time/measures.js';
 export * from './anomaly-event.js';
 export * from './reading.js';
-export * from './envelope.js';
 export * from './bands.js';
 export * from './history/index.js';

