@@ -11,12 +11,13 @@ import * as silence from './commands/silence.js';
 import * as away from './commands/away.js';
 import * as evaluate from './commands/evaluate.js';
 import * as plot from './commands/plot.js';
+import * as retrain from './commands/retrain.js';
 import * as run from './commands/run.js';
 import * as simulate from './commands/simulate.js';
 import * as train from './commands/train.js';
 import * as watch from './commands/watch.js';
 
-const COMMANDS = [run, evaluate, train, simulate, plot, collect, build, deploy, ksql, watch, notify, silence, away, doctor, config];
+const COMMANDS = [run, evaluate, train, retrain, simulate, plot, collect, build, deploy, ksql, watch, notify, silence, away, doctor, config];
 
 function version(): string {
   const require = createRequire(import.meta.url);

@@ -101,17 +101,23 @@ describe('stream-smarts deploy --dry-run', () => {
       expect.stringMatching(/^POST http:\/\/sr:REDACTED@localhost:8081\/subjects\/raw_power-value\/versions \{"schema": <.*raw_power\.avsc>\}$/),
     ]);
     expect(details[4]).toBe(`cp ${cwd}/ext/stream-smarts-udf.jar ${cwd}/ext/stream-smarts-udf.jar.previous; cp ${REPO}/udf-java/target/stream-smarts-udf.jar ${cwd}/ext/stream-smarts-udf.jar`);
-    expect(details[5]).toBe(`docker compose -f ${cwd}/docker-compose.yml restart ksqldb-server`);
-    expect(details[6]).toMatch(/^GET http:\/\/admin:REDACTED@localhost:8088\/healthcheck until/);
-    expect(details[7]).toBe(`DESCRIBE FUNCTION ANOMOLY_POWER; → version ${EXPECTED_VERSION}`);
-    expect(details.slice(8, 12).map((d) => d.split('\n')[0])).toEqual([
+    // The model also goes into the directory ksqlDB's ANOMOLY_POWER reads (its model.path), envelope.json last.
+    expect(plan.steps[5]!.title).toBe("copy model fixture-reference into compose's model directory, each file renamed into place, envelope.json last");
+    expect(details[5]!.split('\n').map((l) => l.replace(/tmp-stream-smarts-\d+/g, 'tmp'))).toEqual([
+      `cp ${MODEL}/bands.zip ${cwd}/ext/model/.bands.zip.tmp && mv ${cwd}/ext/model/.bands.zip.tmp ${cwd}/ext/model/bands.zip`,
+      `cp ${MODEL}/envelope.json ${cwd}/ext/model/.envelope.json.tmp && mv ${cwd}/ext/model/.envelope.json.tmp ${cwd}/ext/model/envelope.json`,
+    ]);
+    expect(details[6]).toBe(`docker compose -f ${cwd}/docker-compose.yml restart ksqldb-server`);
+    expect(details[7]).toMatch(/^GET http:\/\/admin:REDACTED@localhost:8088\/healthcheck until/);
+    expect(details[8]).toBe(`DESCRIBE FUNCTION ANOMOLY_POWER; → version ${EXPECTED_VERSION}`);
+    expect(details.slice(9, 13).map((d) => d.split('\n')[0])).toEqual([
       'CREATE STREAM IF NOT EXISTS raw_power_stream (',
       'CREATE STREAM IF NOT EXISTS power_stream_scored WITH (',
       'CREATE STREAM IF NOT EXISTS ANOMOLY_POWER WITH (',
       'CREATE TABLE IF NOT EXISTS SUSTAINED_ANOMALIES WITH (',
     ]);
-    expect(details[12]).toBe('SHOW QUERIES;');
-    expect(details).toHaveLength(13);
+    expect(details[13]).toBe('SHOW QUERIES;');
+    expect(details).toHaveLength(14);
     expect(existsSync(join(cwd, 'ext'))).toBe(false);
   });
 
@@ -127,6 +133,7 @@ describe('stream-smarts deploy --dry-run', () => {
       'create the',
       expect.stringMatching(/^register /),
       'copy the',
+      'copy model',
       'restart compose',
       'wait until',
       'verify compose',
@@ -255,7 +262,7 @@ describe('stream-smarts deploy changes nothing on a target until every prerequis
     const cwd = compose();
     const r = await cli(['deploy', '--model', MODEL], { ...stackEnv, PATH: pathWith(false) }, { cwd });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/failed at step 1 of 13: check the prerequisites/);
+    expect(r.stderr).toMatch(/failed at step 1 of 14: check the prerequisites/);
     expect(r.stderr).not.toMatch(/to roll back/);
     expect(r.stderr).toMatch(/error: Docker is not installed \(no `docker` on PATH\): deploying to the compose stack needs Docker with the Compose v2 plugin; install it, or deploy to servers you restart yourself with --targets FILE/);
     expect(r.stderr).not.toMatch(/ENOENT|spawn/);

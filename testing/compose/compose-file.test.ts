@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const COMPOSE_FILE = resolve(HERE, '../../docker-compose.yml');
 const compose = parse(readFileSync(COMPOSE_FILE, 'utf8')) as {
-  services: Record<string, { image?: string; ports?: string[]; profiles?: string[]; healthcheck?: unknown; volumes?: string[]; environment?: Record<string, unknown> }>;
+  services: Record<string, { image?: string; ports?: string[]; profiles?: string[]; healthcheck?: unknown; volumes?: string[]; environment?: Record<string, unknown>; command?: string[]; build?: { dockerfile?: string }; user?: string }>;
 };
 
 type Validate = ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
@@ -76,6 +76,37 @@ describe(`docker-compose.yml against the Compose specification schema (compose-g
     expect(ksql.volumes).toContain(`./ext:${dir}:ro`);
     expect(ksql.environment!['KSQL_KSQL_STREAMS_AUTO_OFFSET_RESET']).toBe('earliest');
   });
+
+  it('mounts the model directory into ksqlDB as the UDF’s model.path, under the env names the image maps to ksql.* properties', () => {
+    const ksql = compose.services['ksqldb-server']!;
+    const env = ksql.environment!;
+    expect(ksql.volumes).toContain('${STREAM_SMARTS_KSQLDB_MODEL_DIR:-./ext/model}:/etc/ksqldb/model:ro');
+    expect(env['KSQL_KSQL_FUNCTIONS_ANOMOLY__POWER_MODEL_PATH']).toBe('/etc/ksqldb/model');
+    expect(env['KSQL_KSQL_FUNCTIONS_ANOMOLY__POWER_MODEL_CHECK_INTERVAL_MS']).toBe(10000);
+    // The image's ub ConvertKey (confluentinc/cp-docker-utils cmd/ub/ub.go), KSQL_ prefix dropped:
+    // "_" → ".", "__" → "_", "___" → "-", lower case; its regexp replaces lone underscores only.
+    const convert = (k: string) =>
+      k
+        .slice('KSQL_'.length)
+        .replace(/[^_]_[^_]/g, (m) => m.replace('_', '.'))
+        .replace(/___/g, '-')
+        .replace(/__/g, '_')
+        .toLowerCase();
+    expect(convert('KSQL_KSQL_FUNCTIONS_ANOMOLY__POWER_MODEL_PATH')).toBe('ksql.functions.anomoly_power.model.path');
+    expect(convert('KSQL_KSQL_FUNCTIONS_ANOMOLY__POWER_MODEL_CHECK_INTERVAL_MS')).toBe('ksql.functions.anomoly_power.model.check.interval.ms');
+    expect(convert('KSQL_KSQL_EXTENSION_DIR')).toBe('ksql.extension.dir');
+  });
+
+  it('runs `retrain --deploy` nightly under the retrain profile, writing models/ and the same model directory ksqlDB reads', () => {
+    const r = compose.services['retrain']!;
+    expect(r.profiles).toEqual(['retrain']);
+    expect(r.build?.dockerfile).toBe('cli/Dockerfile');
+    expect(readFileSync(resolve(HERE, '../../cli/Dockerfile'), 'utf8')).toMatch(/ENTRYPOINT \["node", "cli\/dist\/main\.js"\]/);
+    expect(r.command).toEqual(['retrain', '--deploy', '--every-day-at', '${STREAM_SMARTS_RETRAIN_AT:-03:30}']);
+    expect(r.volumes).toEqual(expect.arrayContaining(['./models:/app/models', '${STREAM_SMARTS_KSQLDB_MODEL_DIR:-./ext/model}:/app/ext/model']));
+    expect(r.environment!['STREAM_SMARTS_KSQLDB_MODEL_DIR']).toBe('/app/ext/model');
+    expect(r.environment!['KSQLDB_URL']).toBe('http://ksqldb-server:8088');
+  });
 });
 
 async function hasGo(): Promise<boolean> {
@@ -100,7 +131,7 @@ if (await hasGo()) {
       const { stdout } = await run(bin, [COMPOSE_FILE]);
       const project = JSON.parse(stdout) as { name: string; services: { name: string }[] };
       expect(project.name).toBe('stream-smarts');
-      expect(project.services.map((s) => s.name)).toEqual(['h2o', 'kafka', 'ksqldb-server', 'notifier', 'schema-registry']);
+      expect(project.services.map((s) => s.name)).toEqual(['h2o', 'kafka', 'ksqldb-server', 'notifier', 'retrain', 'schema-registry']);
     });
 
     it('rejects a dependency on a service that does not exist', async () => {

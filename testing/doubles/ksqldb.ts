@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
+import { loadModel, MODEL_FORMAT } from '@stream-smarts/contracts';
 import { Refusal, checkCreateAsSelect, checkCreateSource, parseCreate, type CatalogSource, type RuleContext } from './ksqldb-rules.js';
 
 /**
@@ -28,7 +32,24 @@ import { Refusal, checkCreateAsSelect, checkCreateSource, parseCreate, type Cata
  *  - CREATE ... IF NOT EXISTS of a source that exists → a WarningEntity "Cannot add stream `X`: A
  *    stream with the same name already exists." (DistributingExecutor.checkIfNotExistsResponse);
  *  - POST /query-stream with Accept application/vnd.ksqlapi.delimited.v1 → a QueryResponseMetadata
- *    line {"queryId", "columnNames", "columnTypes"}, then one JSON array per row;
+ *    line {"queryId", "columnNames", "columnTypes"}, then one JSON array per row (Confluent docs,
+ *    ksqldb-rest-api/streaming-endpoint.md: "a header JSON object followed by zero or more JSON
+ *    arrays"); a push query (EMIT CHANGES) stays open, a pull query (no EMIT CHANGES) ends after
+ *    its rows. A pull query on a stream reads the stream's topic from its start (docs
+ *    ksqldb-reference/select-pull-query.md: "You can issue a pull query against any stream",
+ *    "[ LIMIT count ]"; confluentinc/ksql KsqlConfig: ksql.query.pull.stream.enabled and
+ *    ksql.query.pull.limit.clause.enabled default true), so it returns min(LIMIT, records in the
+ *    topic) rows; a source that is not in the catalogue → 400 "<NAME> does not exist.", a function
+ *    the server has not loaded → 400 "Can't find any functions with the name '<NAME>'";
+ *  - ANOMOLY_POWER_MODEL() (given `udfModel`): the UDF of udf-java with
+ *    ksql.functions.anomoly_power.model.path = udfModel.dir, as udf-java/README.md ("Settings, and a
+ *    new model without a restart") and LiveModel.java describe it: NULL until a query using
+ *    ANOMOLY_POWER is created, which loads the directory (a broken model refuses that statement);
+ *    then every check interval two file stats (size, mtime, inode of envelope.json and bands.zip),
+ *    and on a change the declared contentHash, and only for a new hash a load — swapped in when
+ *    valid, else logged (`udf.problems`) while the old model keeps scoring. The double checks what
+ *    it can without h2o-genmodel: format, the contentHash against bands.zip's SHA-256, and the
+ *    tables (contracts loadModel); the UDF also recomputes the tables from the MOJO;
  *  - GET /healthcheck → HealthCheckResponse {"isHealthy", "details"}; GET /info → ServerInfo;
  *    while the server is not ready, every endpoint answers 503 with error_code 50302 "KSQL is not yet
  *    ready to serve requests." (ServerStateHandler, ServerState, Errors.ERROR_CODE_SERVER_NOT_READY).
@@ -51,6 +72,21 @@ export interface KsqlDbDoubleOptions {
   kafka?: { brokers: string[] };
   /** Where subjects are looked up (GET /subjects/<s>/versions/latest); else the double's own `subjects`. */
   schemaRegistryUrl?: string;
+  /** The UDF's model.path directory and check interval (default 60000 ms, as the UDF's): ANOMOLY_POWER_MODEL() then answers. */
+  udfModel?: { dir: string; checkIntervalMs?: number };
+}
+
+/** The hot-swapping UDF's state, as ANOMOLY_POWER_MODEL() would report it. */
+export interface UdfModelState {
+  /** contentHash of the model scoring now; null until a query using ANOMOLY_POWER was created. */
+  hash: string | null;
+  /** Completed directory checks. */
+  checks: number;
+  swaps: number;
+  /** Refused candidate models, as the UDF logs them. */
+  problems: string[];
+  /** What creating a query using ANOMOLY_POWER does: loads the directory's model (throws when broken). */
+  configure(): void;
 }
 
 export interface KsqlDbDouble {
@@ -69,7 +105,45 @@ export interface KsqlDbDouble {
   ready: boolean;
   /** Rows a push query on a source returns (then the stream stays open until the client goes, or LIMIT rows). */
   pushRows: Map<string, { columns: string[]; types: string[]; rows: unknown[][] }>;
+  /** Given `udfModel`: the UDF's live model. */
+  udf: UdfModelState;
   close(): Promise<void>;
+}
+
+/** What LiveModel.Fingerprint compares: size, modification time and file identity of the two files. */
+function fingerprint(dir: string): string {
+  return ['envelope.json', 'bands.zip']
+    .map((f) => {
+      try {
+        const st = statSync(join(dir, f));
+        return `${st.size}:${st.mtimeMs}:${st.ino}`;
+      } catch {
+        return 'absent';
+      }
+    })
+    .join('|');
+}
+
+/** Loads and checks a model directory as far as the double can (see the header); returns its contentHash or throws the UDF's kind of message. */
+function loadUdfModel(dir: string): string {
+  const path = join(dir, 'envelope.json');
+  let declared: { format?: unknown; contentHash?: unknown };
+  try {
+    declared = JSON.parse(readFileSync(path, 'utf8')) as typeof declared;
+  } catch (e) {
+    throw new Error(`${path} is not readable JSON: ${(e as Error).message}`);
+  }
+  if (declared.format !== MODEL_FORMAT) throw new Error(`${path} has format ${JSON.stringify(declared.format)}, not ${MODEL_FORMAT}`);
+  let bands: Buffer;
+  try {
+    bands = readFileSync(join(dir, 'bands.zip'));
+  } catch (e) {
+    throw new Error(`${join(dir, 'bands.zip')} is not readable: ${(e as Error).message}`);
+  }
+  const actual = createHash('sha256').update(bands).digest('hex');
+  if (declared.contentHash !== actual) throw new Error(`${path} declares contentHash ${String(declared.contentHash)} but ${join(dir, 'bands.zip')} hashes to ${actual}`);
+  loadModel(dir);
+  return actual;
 }
 
 interface Command {
@@ -94,11 +168,67 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     healthy: true,
     ready: true,
     pushRows: new Map(),
+    udf: {
+      hash: null,
+      checks: 0,
+      swaps: 0,
+      problems: [],
+      configure: () => {
+        if (!opts.udfModel || state.udf.hash !== null) return;
+        const seen = fingerprint(opts.udfModel.dir);
+        state.udf.hash = loadUdfModel(opts.udfModel.dir);
+        watch(seen);
+      },
+    },
     close: async () => {
+      clearInterval(watcher);
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+
+  // The UDF's watcher thread: LiveModel.checkOnce every interval.
+  let watcher: NodeJS.Timeout | undefined;
+  const watch = (initial: string) => {
+    const dir = opts.udfModel!.dir;
+    let seen = initial;
+    watcher = setInterval(() => {
+      const now = fingerprint(dir);
+      state.udf.checks++;
+      if (now === seen) return;
+      seen = now;
+      let declared: unknown;
+      try {
+        declared = (JSON.parse(readFileSync(join(dir, 'envelope.json'), 'utf8')) as { contentHash?: unknown }).contentHash;
+      } catch (e) {
+        state.udf.problems.push((e as Error).message);
+        return;
+      }
+      if (declared === state.udf.hash) return;
+      try {
+        state.udf.hash = loadUdfModel(dir);
+        state.udf.swaps++;
+      } catch (e) {
+        state.udf.problems.push((e as Error).message);
+      }
+    }, opts.udfModel!.checkIntervalMs ?? 60_000);
+    watcher.unref();
+  };
+
+  /** Records in a source's topic: the real broker's offsets, else the rows given for it. */
+  const recordsIn = async (source: CatalogSource): Promise<number> => {
+    if (!kafka) return state.pushRows.get(source.name)?.rows.length ?? 0;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      if (!(await admin.listTopics()).includes(source.topic)) return 0;
+      return (await admin.fetchTopicOffsets(source.topic)).reduce((a, p) => a + (Number(p.high) - Number(p.low)), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  const hasFunction = (name: string) => (name === 'ANOMOLY_POWER_MODEL' && opts.udfModel !== undefined) || (opts.functions?.() ?? []).some((f) => f.name.toUpperCase() === name);
 
   const ctx: RuleContext = {
     sources,
@@ -196,6 +326,14 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     }
     // Outside the modelled statements: accept, keyed by the name, as before.
     made ??= { kind: create.kind, name: create.name, topic: create.props['KAFKA_TOPIC'] ?? create.name, keyFormat: 'KAFKA', valueFormat: 'JSON', windowed: false, columns: [] };
+    if (create.select && opts.udfModel && /\bANOMOLY_POWER\s*\(/i.test(text)) {
+      // ksqlDB configures the function for the new query; the UDF loads its model.path then.
+      try {
+        state.udf.configure();
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    }
     if (create.select) {
       made.queryId = `${create.kind === 'STREAM' ? 'CSAS' : 'CTAS'}_${create.name}_${++queryCounter}`;
       state.topics.add(made.topic);
@@ -252,6 +390,7 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     if (req.method === 'POST' && path === '/query-stream') {
       const { sql } = JSON.parse(raw) as { sql: string };
       state.queries.push(sql);
+      if (!/\bEMIT\s+CHANGES\b/i.test(sql)) return pullQuery(res, sql);
       const from = /\bFROM\s+(\w+)/i.exec(sql)?.[1]?.toUpperCase() ?? '';
       const data = state.pushRows.get(from);
       if (!data) {
@@ -266,6 +405,30 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
       return;
     }
     json(res, 404, { '@type': 'generic_error', error_code: 40400, message: 'HTTP 404 Not Found' });
+  };
+
+  /** A pull query: SELECT <ANOMOLY_POWER_MODEL() [AS name], ...> FROM <source> [LIMIT n]; the rows end the response. */
+  const pullQuery = async (res: ServerResponse, sql: string) => {
+    const m = /^\s*SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+LIMIT\s+(\d+))?\s*;?\s*$/is.exec(sql);
+    if (!m) return json(res, 500, { '@type': 'generic_error', error_code: 50000, message: `the ksqlDB double runs only SELECT <items> FROM <source> [LIMIT n] as a pull query, not: ${sql}` }, 'application/json');
+    const name = m[2]!.toUpperCase();
+    const source = sources.get(name);
+    if (!source) return json(res, 400, { '@type': 'statement_error', error_code: 40001, message: `${name} does not exist.`, statementText: sql, entities: [] }, 'application/json');
+    const items = m[1]!.split(',').map((x) => /^\s*(\w+)\s*\(\s*\)\s*(?:AS\s+(\w+))?\s*$/i.exec(x));
+    const columns: string[] = [];
+    for (const [k, it] of items.entries()) {
+      if (!it) return json(res, 500, { '@type': 'generic_error', error_code: 50000, message: `the ksqlDB double evaluates only ANOMOLY_POWER_MODEL() in a pull query, not: ${m[1]}` }, 'application/json');
+      const fn = it[1]!.toUpperCase();
+      if (!hasFunction(fn)) return json(res, 400, { '@type': 'statement_error', error_code: 40001, message: `Can't find any functions with the name '${fn}'`, statementText: sql, entities: [] }, 'application/json');
+      if (fn !== 'ANOMOLY_POWER_MODEL') return json(res, 500, { '@type': 'generic_error', error_code: 50000, message: `the ksqlDB double evaluates only ANOMOLY_POWER_MODEL() in a pull query, not ${fn}()` }, 'application/json');
+      columns.push(it[2]?.toUpperCase() ?? `KSQL_COL_${k}`);
+    }
+    const limit = m[3] === undefined ? Infinity : Number(m[3]);
+    const rows = Math.min(limit, await recordsIn(source));
+    res.writeHead(200, { 'content-type': 'application/vnd.ksqlapi.delimited.v1', 'transfer-encoding': 'chunked' });
+    res.write(`${JSON.stringify({ queryId: `query_${Date.now()}`, columnNames: columns, columnTypes: columns.map(() => 'STRING') })}\n`);
+    for (let i = 0; i < rows; i++) res.write(`${JSON.stringify(columns.map(() => state.udf.hash))}\n`);
+    res.end();
   };
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -7,6 +7,8 @@ import { createContext, type GlobalOptions } from '../context.js';
 import { findComposeFile } from '../compose.js';
 import { commandPrerequisite, composePrerequisites, kafkaPrerequisite, preflightStep, schemaRegistryPrerequisite, schemaStep, topicStep, type Prerequisite } from '../deploy/prepare.js';
 import { runPlan } from '../deploy/run-plan.js';
+import { copyModelSteps, modelToShip } from '../deploy/model-only.js';
+import { composeModelDir, modelOnlyPlan } from '../deploy/model-plan.js';
 import { applySteps, buildStep, queriesRunningStep, restartSteps, rollbackSteps, shipSteps, type StepContext } from '../deploy/steps.js';
 import { composeTarget, readTargets, remoteOf, type Target } from '../deploy/targets.js';
 import { defaultModelDir } from '../run/model.js';
@@ -22,6 +24,13 @@ interface DeployOptions {
   rollback?: boolean;
   healthTimeout: string;
   statementTimeout: string;
+  modelOnly?: boolean;
+  swapTimeout: string;
+}
+
+/** The ksqldb.modelDir setting (STREAM_SMARTS_KSQLDB_MODEL_DIR): the compose stack's model directory on the host. */
+export function modelDirSetting(loaded: ReturnType<typeof createContext>['loaded']): string {
+  return String(loaded.settings.find((s) => s.key === 'ksqldb.modelDir')?.raw ?? 'ext/model').trim();
 }
 
 export async function haveMaven(): Promise<boolean> {
@@ -44,6 +53,8 @@ export function register(program: Command): void {
     .option('--rollback', "restore each target's previous jar (*.previous) and restart it")
     .option('--health-timeout <seconds>', 'how long to wait for a restarted server to be healthy', '180')
     .option('--statement-timeout <seconds>', 'how long a statement ksqlDB answers QUEUED or EXECUTING may take to succeed', '120')
+    .option('--model-only', 'copy only the model into the directory the UDF watches (ksql.functions.anomoly_power.model.path) and wait until ksqlDB scores with it: no build, no restart')
+    .option('--swap-timeout <seconds>', 'with --model-only: how long to wait for ANOMOLY_POWER_MODEL() to name the new model', '180')
     .addHelpText(
       'after',
       `
@@ -56,17 +67,30 @@ turn: copy the jar into its extension directory keeping the old one as
 stream-smarts-udf.jar.previous, restart, wait for /healthcheck, verify with DESCRIBE FUNCTION
 ANOMOLY_POWER that it loaded this model → apply ksql/ (skipping streams and tables already there;
 a statement ksqlDB answers QUEUED or EXECUTING is followed on /status until it succeeds) → check
-SHOW QUERIES.
+SHOW QUERIES. A target with a model directory (the compose stack's STREAM_SMARTS_KSQLDB_MODEL_DIR,
+./ext/model, mounted as ksql.functions.anomoly_power.model.path) also gets the model copied there
+before the restart.
+
+--model-only: no build and no restart. Copies the model directory into the directory the UDF
+watches, each file under a temporary name renamed into place, bands.zip first and envelope.json
+last; then asks ksqlDB "SELECT ANOMOLY_POWER_MODEL() AS MODEL FROM RAW_POWER_STREAM LIMIT 1;" (a
+pull query on the stream of readings) every 2 s until it returns the new model's contentHash
+(--swap-timeout). The UDF checks the directory every
+ksql.functions.anomoly_power.model.check.interval.ms (the compose stack: 10 s).
 
 A targets file for a cluster (restarted one at a time; extDir a local path or user@host:/path):
   [{"name": "ksql-1", "url": "http://ksql-1:8088", "extDir": "deploy@ksql-1:/etc/ksqldb/ext",
-    "restart": "ssh deploy@ksql-1 sudo systemctl restart confluent-ksqldb"}]
+    "restart": "ssh deploy@ksql-1 sudo systemctl restart confluent-ksqldb",
+    "modelDir": "deploy@ksql-1:/etc/ksqldb/model"}]
+("modelDir" is optional; --model-only needs it on every target.)
 
 Examples:
   $ stream-smarts deploy --dry-run
   $ stream-smarts deploy
   $ stream-smarts deploy --model models/2026-11-23T193000Z --targets cluster.json
-  $ stream-smarts deploy --rollback`,
+  $ stream-smarts deploy --rollback
+  $ stream-smarts deploy --model-only --dry-run
+  $ stream-smarts deploy --model-only --model models/2026-11-23T193000Z --targets cluster.json`,
     )
     .action(async (opts: DeployOptions, cmd: Command) => {
       const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
@@ -82,6 +106,24 @@ Examples:
         ...(ctx.config.ksqldb.auth ? { auth: ctx.config.ksqldb.auth } : {}),
       };
 
+      if (opts.modelOnly) {
+        if (opts.rollback) throw new Error('--model-only and --rollback do not go together: to go back to a model, deploy it with --model-only --model models/<its id>');
+        const swapSeconds = Number(opts.swapTimeout);
+        if (!(swapSeconds > 0)) throw new Error(`--swap-timeout ${JSON.stringify(opts.swapTimeout)}: expected a number of seconds`);
+        const plan = modelOnlyPlan({
+          modelDir: opts.model,
+          ...(opts.targets ? { targetsFile: opts.targets } : {}),
+          ksqldbUrl: ctx.config.ksqldb.url,
+          modelDirSetting: modelDirSetting(ctx.loaded),
+          ctx: { ...sctx, swapTimeoutMs: swapSeconds * 1000 },
+        });
+        await runPlan(ctx, plan.heading, plan.steps, {
+          dryRun: Boolean(opts.dryRun),
+          rollbackHint: 'to go back: stream-smarts deploy --model-only --model models/<the previous model> (ls models/)',
+        });
+        return;
+      }
+
       let targets: Target[];
       const prereqs: Prerequisite[] = [];
       if (opts.targets) {
@@ -90,7 +132,7 @@ Examples:
       } else {
         const compose = findComposeFile();
         if (!compose) throw new Error('no docker-compose.yml found here or above: run from the stream-smarts checkout, or give --targets FILE');
-        targets = [composeTarget(ctx.config.ksqldb.url, compose, join(dirname(compose), 'ext'))];
+        targets = [composeTarget(ctx.config.ksqldb.url, compose, join(dirname(compose), 'ext'), composeModelDir(modelDirSetting(ctx.loaded), dirname(compose)))];
         prereqs.push(...composePrerequisites(compose));
       }
 
@@ -111,7 +153,9 @@ Examples:
         buildStep(plan, sctx),
         topicStep(kafka, collectorSettings(ctx.loaded).topicSpec),
         schemaStep(sr),
-        ...targets.flatMap((t) => [...shipSteps(t, plan.builtJar, sctx), ...restartSteps(t, sctx, plan.expectedVersion)]),
+        // The model goes into a target's model directory too (before the restart, which re-creates
+        // the queries, whose ANOMOLY_POWER then loads it): with model.path set, that is what scores.
+        ...targets.flatMap((t) => [...shipSteps(t, plan.builtJar, sctx), ...(t.modelDir ? copyModelSteps({ name: t.name, url: t.url, modelDir: t.modelDir }, modelToShip(model.dir), sctx) : []), ...restartSteps(t, sctx, plan.expectedVersion)]),
         ...applySteps(targets[0]!.url, opts.ksqlDir, sctx),
         queriesRunningStep(targets[0]!.url, sctx),
       ];

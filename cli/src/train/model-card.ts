@@ -21,7 +21,14 @@ export function expectSentence(h: HoldoutResult | undefined): string {
   return `On your last ${weeks} this model would have alerted ${h.alerts} time${h.alerts === 1 ? '' : 's'} (high ${h.high}, low ${h.low}).`;
 }
 
-export function renderModelCard(m: ModelFile, history: Pick<History, 'files' | 'bad' | 'rejected' | 'report'>, fitted: Fitted, holdout?: HoldoutResult): string {
+/** What the card says about the data a model came from: history files (train) or a Kafka topic (retrain). */
+export interface CardHistory {
+  files: { file: string; format: string; intervalS: number; rows: number; rejected: number }[];
+  bad: Pick<History['bad'][number], 'file' | 'line' | 'reason'>[];
+  rejected: number;
+}
+
+export function renderModelCard(m: ModelFile, history: CardHistory, fitted: Fitted, holdout?: HoldoutResult): string {
   const L: string[] = [];
   const b = m.bands;
   L.push(`# Model ${m.modelId}`);

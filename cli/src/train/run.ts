@@ -1,11 +1,9 @@
-import { mkdirSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isValidTimeZone, type Logger, type Source } from '@stream-smarts/contracts';
 import { DEFAULT_RULES, type EpisodeRules } from '@stream-smarts/notifier';
 import { LocalH2OError } from '../h2o/errors.js';
 import { requireJava } from '../h2o/java.js';
 import { noProgress, pauseForLogs, type Progress } from '../h2o/progress.js';
-import { renderBandsChart } from '../plot/bands-chart.js';
 import { DEFAULT_METHOD, type BandMethod } from './band-stats.js';
 import { buildModelFile, type ModelFile } from './envelope.js';
 import { TrainError } from './errors.js';
@@ -15,10 +13,9 @@ import { h2oUnreachableError } from './h2o-help.js';
 import { acquireH2O } from './h2o-server.js';
 import { readHistory, type History } from './history.js';
 import { holdoutCheck, type HoldoutResult } from './holdout.js';
-import type { MeasuredDays } from './measured-days.js';
-import { renderModelCard } from './model-card.js';
-import { modelIdFor, pointCurrent, prepareModelDir, publishModelDir, writeAtomic } from './model-dir.js';
+import { modelIdFor, pointCurrent } from './model-dir.js';
 import { ensureUdfJar } from './udf-jar.js';
+import { writeModelDir } from './write-model.js';
 
 /**
  * `stream-smarts train` without the command line: history in, model directory out
@@ -100,20 +97,6 @@ export const DEFAULT_HOLDOUT_WEEKS = 4;
 
 function checkWhole(name: string, v: number, min: number, max: number): void {
   if (!Number.isInteger(v) || v < min || v > max) throw new TrainError(`${name} ${v} is not a whole number from ${min} to ${max}`, `give e.g. ${name} ${name === '--days' ? DEFAULT_TRAIN_DAYS : DEFAULT_HOLDOUT_WEEKS}`, 2);
-}
-
-/** History values of the trained days for the figure: every 5th minute of each measure. */
-function chartPoints(days: MeasuredDays, from: number, to: number) {
-  const g = days.grid(from, to);
-  const pts = { floor_15m: [] as { x: number; y: number }[], floor_1h: [] as { x: number; y: number }[], floor_3h: [] as { x: number; y: number }[], mean_24h: [] as { x: number; y: number }[] };
-  for (let i = 0; i < g.days * 1440; i += 5) {
-    const x = (i % 1440) / 60;
-    for (const k of ['floor_15m', 'floor_1h', 'floor_3h', 'mean_24h'] as const) {
-      const y = g[k][i]!;
-      if (!Number.isNaN(y)) pts[k].push({ x, y });
-    }
-  }
-  return pts;
 }
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
@@ -232,31 +215,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     ...(holdout ? { holdout: holdout as unknown as Record<string, unknown> } : {}),
   });
 
-  // The model is written in a hidden sibling directory and moved into place when complete, so a
-  // failure (full disk, a signal) leaves no half model and no temporary files behind.
-  prepareModelDir(dir);
-  const work = join(dirname(dir), `.${basename(dir)}.tmp-${process.pid}`);
-  rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
-  try {
-    stage('writing the model', 0.95);
-    writeAtomic(join(work, 'bands.zip'), fitted.mojo);
-    writeAtomic(join(work, 'model-card.md'), renderModelCard(model, history, fitted, holdout));
-    writeAtomic(
-      join(work, 'envelope.svg'),
-      renderBandsChart({
-        subtitle: `Model ${model.modelId} · ${model.timezone} · ${model.history?.days} days ${model.history?.from?.slice(0, 10)} to ${model.history?.to?.slice(0, 10)} · Wh/h`,
-        tables: fitted.tables,
-        points: chartPoints(history.days, fromDay, last),
-      }),
-    );
-    // envelope.json last: a reader that sees it sees a whole model (the UDF's hot swap relies on it).
-    writeAtomic(join(work, 'envelope.json'), JSON.stringify(model, null, 2) + '\n');
-    publishModelDir(work, dir);
-  } catch (e) {
-    rmSync(work, { recursive: true, force: true });
-    throw e;
-  }
+  stage('writing the model', 0.95);
+  writeModelDir({ dir, model, fitted, history, ...(holdout ? { holdout } : {}), days: history.days, fromDay, toDay: last });
   const tWrite = Date.now();
 
   let current: string | undefined;

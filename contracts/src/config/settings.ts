@@ -283,6 +283,15 @@ export const SETTINGS = {
     expect: 'a non-empty string',
     schema: nonEmpty,
   }),
+  'ksqldb.modelDir': spec({
+    key: 'ksqldb.modelDir',
+    env: ['STREAM_SMARTS_KSQLDB_MODEL_DIR'],
+    default: 'ext/model',
+    describe:
+      'Host directory mounted into the compose stack\'s ksqlDB as ksql.functions.anomoly_power.model.path (docker-compose.yml reads it too); `deploy` and `deploy --model-only` copy the model there. Relative to the compose file\'s directory',
+    expect: 'a directory path',
+    schema: nonEmpty,
+  }),
   'h2o.url': spec({
     key: 'h2o.url',
     env: ['H2O_URL', 'STREAM_SMARTS_H2O_URL'],
