@@ -6,13 +6,13 @@ import { createContext, type Context, type GlobalOptions } from '../context.js';
 import { composeModelDir, modelOnlyPlan } from '../deploy/model-plan.js';
 import { StepError, runSteps, type StepContext } from '../deploy/steps.js';
 import { readTargets } from '../deploy/targets.js';
-import { stopAllLocalH2O } from '../h2o/local-server.js';
 import { noProgress, terminalProgress } from '../h2o/progress.js';
 import { RetrainError } from '../retrain/errors.js';
 import { renderRetrain } from '../retrain/report.js';
 import { DEFAULT_COMPARE_WEEKS, DEFAULT_RETRAIN_DAYS, retrain, type RetrainResult } from '../retrain/run.js';
 import { everyDayAt, parseTimeOfDay } from '../retrain/schedule.js';
 import { modelDirSetting } from './deploy.js';
+import { stopOnSignal, trainerSettings } from './trainer.js';
 
 export const example = 'stream-smarts retrain --deploy       # a new model from raw_power, shipped to ksqlDB only if it is not worse';
 
@@ -103,7 +103,6 @@ Examples:
       if (flags.targets) readTargets(flags.targets);
       const at = flags.everyDayAt !== undefined ? parseTimeOfDay(flags.everyDayAt) : undefined;
       const progress = !ctx.json && !at && process.stderr.isTTY === true ? terminalProgress(process.stderr) : noProgress;
-      const h2oSource = ctx.loaded.settings.find((s) => s.key === 'h2o.url')?.source;
       const meterId = flags.meter ?? collectorSettings(ctx.loaded).meterId;
       const sctx: StepContext & { swapTimeoutMs: number } = {
         log: ctx.log,
@@ -113,18 +112,7 @@ Examples:
         ...(ctx.config.ksqldb.auth ? { auth: ctx.config.ksqldb.auth } : {}),
       };
       const ac = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => {
-        progress.stop();
-        ac.abort();
-        void stopAllLocalH2O()
-          .catch(() => 0)
-          .then((n) => {
-            process.stderr.write(`stream-smarts retrain: interrupted by ${signal}${n > 0 ? '; stopped the local H2O' : ''}; models/current is as it was\n`);
-            process.exit(signal === 'SIGINT' ? 130 : 143);
-          });
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const offSignals = stopOnSignal('retrain', progress, 'models/current is as it was', ac);
 
       const once = async () => {
         const result = await retrain({
@@ -141,11 +129,7 @@ Examples:
           rules: alertRules(ctx.loaded),
           maxBadShare,
           maxPowerKw: historySettings(ctx.loaded).maxPowerKw,
-          h2oUrl: ctx.config.h2o.url,
-          ...(h2oSource ? { h2oUrlSource: h2oSource } : {}),
-          startLocalH2O: true,
-          ...(ctx.config.h2o.javaOptions ? { h2oJavaOptions: ctx.config.h2o.javaOptions } : {}),
-          log: ctx.log,
+          ...trainerSettings(ctx),
           progress,
           signal: ac.signal,
         });
@@ -174,8 +158,7 @@ Examples:
         );
       } finally {
         progress.stop();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        offSignals();
       }
     });
 }

@@ -2,7 +2,6 @@ import { Option, type Command } from 'commander';
 import { historySettings } from '@stream-smarts/contracts';
 import { alertRules } from '@stream-smarts/notifier';
 import { createContext, type GlobalOptions } from '../context.js';
-import { stopAllLocalH2O } from '../h2o/local-server.js';
 import { noProgress, terminalProgress } from '../h2o/progress.js';
 import { DEFAULT_METHOD } from '../train/band-stats.js';
 import { TrainError } from '../train/errors.js';
@@ -10,6 +9,7 @@ import { H2O_IMAGE, H2O_RELEASE } from '../train/h2o-help.js';
 import { formatBadRows } from '../train/history.js';
 import { expectSentence } from '../train/model-card.js';
 import { DEFAULT_HOLDOUT_WEEKS, DEFAULT_TRAIN_DAYS, train } from '../train/run.js';
+import { stopOnSignal, trainerSettings } from './trainer.js';
 
 export const example = 'stream-smarts train --history power.csv.gz  # learn what your house does at each time of day, with H2O';
 
@@ -79,20 +79,7 @@ Examples:
     .action(async (flags: TrainFlags, cmd: Command) => {
       const ctx = createContext(cmd.optsWithGlobals<GlobalOptions>());
       const progress = !ctx.json && process.stderr.isTTY === true ? terminalProgress(process.stderr) : noProgress;
-      const h2oSource = ctx.loaded.settings.find((s) => s.key === 'h2o.url')?.source;
-      // Ctrl-C or SIGTERM: stop the local H2O this run started, then exit as the signal asks.
-      // (Had the process died outright, the H2O's watchdog would have stopped it within a second.)
-      const onSignal = (signal: NodeJS.Signals) => {
-        progress.stop();
-        void stopAllLocalH2O()
-          .catch(() => 0)
-          .then((n) => {
-            process.stderr.write(`stream-smarts train: interrupted by ${signal}${n > 0 ? '; stopped the local H2O' : ''}; no model written\n`);
-            process.exit(signal === 'SIGINT' ? 130 : 143);
-          });
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const offSignals = stopOnSignal('train', progress, 'no model written');
       try {
         const hs = historySettings(ctx.loaded);
         const maxBadShare = flags.maxBadShare !== undefined ? fraction('--max-bad-share', flags.maxBadShare) : hs.maxBadShare;
@@ -108,11 +95,7 @@ Examples:
           rules: alertRules(ctx.loaded),
           maxBadShare,
           maxPowerKw: hs.maxPowerKw,
-          h2oUrl: ctx.config.h2o.url,
-          ...(h2oSource ? { h2oUrlSource: h2oSource } : {}),
-          startLocalH2O: true,
-          ...(ctx.config.h2o.javaOptions ? { h2oJavaOptions: ctx.config.h2o.javaOptions } : {}),
-          log: ctx.log,
+          ...trainerSettings(ctx),
           progress,
         });
         progress.stop();
@@ -133,8 +116,7 @@ Examples:
         // TrainError and HistoryError carry their fix: main.ts prints "stream-smarts train: … — fix: …".
         throw err;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        offSignals();
       }
     });
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { isValidTimeZone, loadModel, localDayOfReading, BandsModel, type KafkaClientOptions, type LoadedModel, type Logger, type Source } from '@stream-smarts/contracts';
+import { isValidTimeZone, loadModel, localDayOfReading, BandsModel, type KafkaClientOptions, type LoadedModel } from '@stream-smarts/contracts';
 import { DEFAULT_RULES, type EpisodeRules } from '@stream-smarts/notifier';
 import { toGrid, type Grid } from '../evaluate/benchmark/protocol.js';
 import { LocalH2OError } from '../h2o/errors.js';
@@ -13,7 +13,7 @@ import { TrainError } from '../train/errors.js';
 import { fitModel, type Fitted } from '../train/fit.js';
 import { H2OClient, H2OUnreachable } from '../train/h2o-client.js';
 import { h2oUnreachableError } from '../train/h2o-help.js';
-import { acquireH2O } from '../train/h2o-server.js';
+import { acquireTrainerH2O, type TrainerSettings } from '../train/h2o-server.js';
 import { holdoutCheck, type HoldoutResult } from '../train/holdout.js';
 import { MeasuredDays } from '../train/measured-days.js';
 import { modelIdFor, pointCurrent } from '../train/model-dir.js';
@@ -43,7 +43,7 @@ import { readRawPower, type KafkaReadings } from './kafka-history.js';
  *    models/<modelId>, and point models/current at it.
  */
 
-export interface RetrainOptions {
+export interface RetrainOptions extends TrainerSettings {
   kafka: KafkaClientOptions;
   schemaRegistry: { url: string; auth?: { username: string; password: string } };
   topic?: string;
@@ -63,12 +63,7 @@ export interface RetrainOptions {
   maxPowerKw?: number;
   /** Largest share of the meter's records that may be unusable; default 0.01. */
   maxBadShare?: number;
-  h2oUrl: string;
-  h2oUrlSource?: Source;
-  startLocalH2O?: boolean;
-  h2oJavaOptions?: readonly string[];
   udfJar?: string;
-  log?: Logger;
   progress?: Progress;
   signal?: AbortSignal;
   now?: Date;
@@ -271,14 +266,7 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
 
   // 3. The candidate, trained without the held-back weeks (train's held-back check and trainer).
   const udf = o.udfJar ? { jar: o.udfJar } : await ensureUdfJar({ progress, ...(o.log ? { log: o.log } : {}) });
-  const server = await acquireH2O({
-    url: o.h2oUrl,
-    ...(o.h2oUrlSource ? { source: o.h2oUrlSource } : {}),
-    startLocal: o.startLocalH2O ?? false,
-    ...(o.h2oJavaOptions ? { javaOptions: o.h2oJavaOptions } : {}),
-    ...(o.log ? { log: o.log } : {}),
-    progress,
-  }).catch((e: unknown) => {
+  const server = await acquireTrainerH2O(o, progress).catch((e: unknown) => {
     if (e instanceof TrainError) throw new RetrainError(e.message, e.fix, e.exitCode as 1 | 2);
     throw e;
   });

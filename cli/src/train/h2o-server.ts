@@ -72,3 +72,30 @@ export async function acquireH2O(o: H2OChoice): Promise<AcquiredH2O> {
   }
   return { url: local.url, local, release: () => local.stop() };
 }
+
+/** How a training command (`train`, `retrain`) names its H2O, from the settings and flags. */
+export interface TrainerSettings {
+  h2oUrl: string;
+  /**
+   * Where h2oUrl came from (the configuration loader's source). Only a default URL lets a run
+   * start a local H2O when none answers there; a URL the user gave must answer.
+   */
+  h2oUrlSource?: Source;
+  /** Start a local H2O when none answers at a default h2oUrl (default false: h2oUrl must answer). */
+  startLocalH2O?: boolean;
+  /** JVM options for that local H2O (the h2o.javaOptions setting). */
+  h2oJavaOptions?: readonly string[];
+  log?: Logger;
+}
+
+/** acquireH2O with a training command's settings: the one place they map onto an H2OChoice. */
+export function acquireTrainerH2O(o: TrainerSettings, progress: Progress): Promise<AcquiredH2O> {
+  return acquireH2O({
+    url: o.h2oUrl,
+    ...(o.h2oUrlSource ? { source: o.h2oUrlSource } : {}),
+    startLocal: o.startLocalH2O ?? false,
+    ...(o.h2oJavaOptions ? { javaOptions: o.h2oJavaOptions } : {}),
+    ...(o.log ? { log: o.log } : {}),
+    progress,
+  });
+}

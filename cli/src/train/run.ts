@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { isValidTimeZone, type Logger, type Source } from '@stream-smarts/contracts';
+import { isValidTimeZone } from '@stream-smarts/contracts';
 import { DEFAULT_RULES, type EpisodeRules } from '@stream-smarts/notifier';
 import { LocalH2OError } from '../h2o/errors.js';
 import { requireJava } from '../h2o/java.js';
@@ -10,7 +10,7 @@ import { TrainError } from './errors.js';
 import { fitModel, type Fitted } from './fit.js';
 import { H2OClient, H2OUnreachable } from './h2o-client.js';
 import { h2oUnreachableError } from './h2o-help.js';
-import { acquireH2O } from './h2o-server.js';
+import { acquireTrainerH2O, type TrainerSettings } from './h2o-server.js';
 import { readHistory, type History } from './history.js';
 import { holdoutCheck, type HoldoutResult } from './holdout.js';
 import { modelIdFor, pointCurrent } from './model-dir.js';
@@ -25,7 +25,7 @@ import { writeModelDir } from './write-model.js';
  * replayed through the result, so the model card can say what the model would have sent.
  */
 
-export interface TrainOptions {
+export interface TrainOptions extends TrainerSettings {
   history: string[];
   /** Model directory; default `<modelsDir>/<modelId>`. */
   out?: string;
@@ -47,17 +47,6 @@ export interface TrainOptions {
   maxPowerKw?: number;
   /** Stops at the next safe point (reading the history is streamed and checks it often). */
   signal?: AbortSignal;
-  h2oUrl: string;
-  /**
-   * Where h2oUrl came from (the configuration loader's source). Only a default URL lets train
-   * start a local H2O when none answers there; a URL the user gave must answer.
-   */
-  h2oUrlSource?: Source;
-  /** Start a local H2O when none answers at a default h2oUrl (default false: h2oUrl must answer). */
-  startLocalH2O?: boolean;
-  /** JVM options for that local H2O (the h2o.javaOptions setting). */
-  h2oJavaOptions?: readonly string[];
-  log?: Logger;
   onProgress?: (stage: string, fraction: number) => void;
   /** Progress lines for the one-time download, the local H2O's start-up and the jar build. */
   progress?: Progress;
@@ -145,14 +134,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const modelsDir = resolve(o.modelsDir ?? 'models');
   const dir = resolve(o.out ?? join(modelsDir, modelId));
 
-  const server = await acquireH2O({
-    url: o.h2oUrl,
-    ...(o.h2oUrlSource ? { source: o.h2oUrlSource } : {}),
-    startLocal: o.startLocalH2O ?? false,
-    ...(o.h2oJavaOptions ? { javaOptions: o.h2oJavaOptions } : {}),
-    ...(o.log ? { log: o.log } : {}),
-    progress,
-  });
+  const server = await acquireTrainerH2O(o, progress);
   const tH2O = Date.now();
   const h2o = new H2OClient(server.url);
   const fit = async (from: number, to: number, label: string, base: number) =>
