@@ -32,7 +32,7 @@ measure() { # label root command...
   t0=$(date +%s.%N)
   (cd "$root" && BENCH_MAX_RSS_FILE="$rss" TZ=UTC node --import "$ROOT/bench/memory/max-rss.mjs" -- "$@" >/dev/null 2>"$work/stderr") || rc=$?
   t1=$(date +%s.%N)
-  printf '  %-34s %-7s %8.0f MB RSS %8.1f s%s\n' "$label" "$(basename "$root" | sed 's/^i15$/new/;s/^old$/old/')" "$(echo "$(cat "$rss" 2>/dev/null || echo 0) / 1024" | bc -l)" "$(echo "$t1 - $t0" | bc -l)" "$([ $rc = 0 ] || echo "  (exit $rc: $(head -c 200 "$work/stderr" | tr '\n' ' '))")"
+  printf '  %-34s %8.0f MB RSS %8.1f s%s\n' "$label" "$(echo "$(cat "$rss" 2>/dev/null || echo 0) / 1024" | bc -l)" "$(echo "$t1 - $t0" | bc -l)" "$([ $rc = 0 ] || echo "  (exit $rc: $(head -c 200 "$work/stderr" | tr '\n' ' '))")"
 }
 
 for root in "$ROOT" "$old"; do

@@ -1,8 +1,18 @@
-// train's reading stage alone (history → trailing-hour cells → per-cell quantiles), without H2O:
-// node train-read.mjs <repo root> <history> <timezone>. Works with the current code and the old.
+// train's reading stage alone (history → measured days → band statistics of the last 90 days),
+// without H2O: node train-read.mjs <repo root> <history> <timezone>. Works with this code
+// (bands@2: train/measured-days, band-stats; 90 days plus the 4 held-back weeks kept, as train keeps them) and with the code before it (train/cells).
+import { existsSync } from 'node:fs';
 const [root, file, timezone] = process.argv.slice(2);
 const { readHistory } = await import(`${root}/cli/dist/train/history.js`);
-const { cellStats } = await import(`${root}/cli/dist/train/cells.js`);
-const h = await readHistory([file], { timezone, maxBadShare: 0.01 });
-const stats = cellStats(h.rows, 0, 1);
-console.log(JSON.stringify({ rows: h.rows.length, cells: stats.filter((c) => c.rows > 0).length }));
+if (existsSync(`${root}/cli/src/train/band-stats.ts`)) {
+  const { bandStats } = await import(`${root}/cli/dist/train/band-stats.js`);
+  const h = await readHistory([file], { timezone, keepDays: 90 + 28, maxBadShare: 0.01 });
+  const last = h.days.lastDay + 1;
+  const stats = bandStats(h.days.grid(Math.max(h.days.heldFrom, last - 90), last));
+  console.log(JSON.stringify({ readings: h.readings, days: last - h.days.heldFrom, incidents: stats.incidents.length }));
+} else {
+  const { cellStats } = await import(`${root}/cli/dist/train/cells.js`);
+  const h = await readHistory([file], { timezone, maxBadShare: 0.01 });
+  const stats = cellStats(h.rows, 0, 1);
+  console.log(JSON.stringify({ rows: h.rows.length, cells: stats.filter((c) => c.rows > 0).length }));
+}

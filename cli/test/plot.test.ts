@@ -7,6 +7,8 @@ import { loadModel, type MeasuredReading } from '@stream-smarts/contracts';
 import { DEFAULT_RULES, EpisodeTracker, type Alert } from '@stream-smarts/notifier';
 import { HistoryReader, measureReadings } from '@stream-smarts/contracts';
 import { TimelineReducer } from '../src/plot/inputs.js';
+import { RecentWindow } from '../src/plot/recent-window.js';
+import { bandOverTime } from '../src/plot/timeline-chart.js';
 import { pngSize } from '../src/plot/png.js';
 import { cli } from './run-cli.js';
 
@@ -147,5 +149,50 @@ describe('the timeline reducer', () => {
     expect(rows.some((r) => r.floor_1h === 5000)).toBe(true);
     expect(rows.some((r) => r.floor_1h === 0)).toBe(true);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.endMs).toBeGreaterThan(rows[i - 1]!.endMs);
+  });
+});
+
+describe('the range figure\'s window of recent readings', () => {
+  it('keeps exactly the readings after the cut, nulls included, through compaction and growth', () => {
+    const w = new RecentWindow();
+    const T = Date.parse('2026-01-05T00:00:00Z');
+    const keep = 3000; // readings kept: less than the first buffer (4096), then more than it
+    for (const span of [keep, 10_000]) {
+      for (let i = 0; i < 50_000; i++) {
+        w.push({ endMs: T + i * 60_000, minute: i % 1440, floor_15m: i % 7 === 0 ? null : i, floor_1h: i + 0.5, floor_3h: null, mean_24h: i % 2 ? 400 : null });
+        w.dropUntil(T + (i - span) * 60_000);
+      }
+      const pts = w.points();
+      expect(pts.length).toBe(span);
+      expect(pts[0]!.endMs).toBe(T + (50_000 - span) * 60_000);
+      for (let k = 0; k < pts.length; k++) {
+        const i = 50_000 - span + k;
+        expect(pts[k]).toEqual({ endMs: T + i * 60_000, minute: i % 1440, floor_15m: i % 7 === 0 ? null : i, floor_1h: i + 0.5, floor_3h: null, mean_24h: i % 2 ? 400 : null });
+      }
+      w.dropUntil(Infinity);
+      expect(w.size).toBe(0);
+    }
+  });
+});
+
+describe('the timeline\'s band over a long span', () => {
+  it('is at most maxSteps steps, each the envelope of the 5-minute bands it covers', () => {
+    const model = loadModel(join(REPO, 'models', 'current'));
+    const tz = model.file.timezone;
+    const from = Date.parse('2026-01-05T00:00:00Z');
+    const to = from + 30 * 86_400_000;
+    const fine = bandOverTime(from, to, tz, model, Infinity);
+    const coarse = bandOverTime(from, to, tz, model, 100);
+    expect(coarse.length).toBeLessThanOrEqual(100);
+    expect(fine.length).toBeGreaterThan(1000);
+    // Every 5-minute band lies inside the coarse step that covers it.
+    for (const f of fine) {
+      let c = coarse[0]!;
+      for (const s of coarse) if (s.x <= f.x) c = s;
+      expect(c.lo).toBeLessThanOrEqual(f.lo);
+      expect(c.hi).toBeGreaterThanOrEqual(f.hi);
+    }
+    expect(Math.min(...coarse.map((c) => c.lo))).toBe(Math.min(...fine.map((f) => f.lo)));
+    expect(Math.max(...coarse.map((c) => c.hi))).toBe(Math.max(...fine.map((f) => f.hi)));
   });
 });

@@ -71,7 +71,7 @@ function midnightBefore(t: number, tz: string): number {
 }
 
 /** The last `days` local days of readings, counted back from the day of the last reading. */
-export function lastDays(rows: readonly HistoryRow[], days: number, timezone: string): HistoryRow[] {
+export function lastDays<T extends { endMs: number }>(rows: readonly T[], days: number, timezone: string): T[] {
   if (rows.length === 0) return [];
   const p = localParts(rows[rows.length - 1]!.endMs - 1, timezone);
   const from = localTimeToUtc(timezone, p.y, p.m, p.d - (days - 1));

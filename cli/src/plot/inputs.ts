@@ -1,5 +1,6 @@
 import { HistoryReader, loadModel, measureBatches, readText, type HistoryReadOptions, type LoadedModel, type MeasuredReading } from '@stream-smarts/contracts';
 import { CommandError } from '../command-error.js';
+import { RecentWindow, type RecentPoint } from './recent-window.js';
 
 /** What `plot` reads: the model, a history's measured readings, a run's alerts. */
 
@@ -7,7 +8,19 @@ export type Model = LoadedModel;
 export type HistoryRow = MeasuredReading;
 
 /** What a timeline draws of a reading: its 1-h floor (NaN while the hour fills). */
-export const plotted = (r: HistoryRow): number => r.floor_1h ?? NaN;
+export const plotted = (r: Pick<HistoryRow, 'floor_1h'>): number => r.floor_1h ?? NaN;
+
+/**
+ * A reading as the timeline keeps it: when, its 1-h floor and trailing-hour energy, and the
+ * model's verdict, taken once when it is read. Small on purpose: the reducer holds thousands for
+ * the whole read, and whole readings held that long were promoted and churned the old generation.
+ */
+export interface TimelinePoint {
+  endMs: number;
+  floor_1h: number | null;
+  kwh: number;
+  verdict: 1 | -1 | 0;
+}
 
 /** Whether the model finds a reading anomalous: 1 high, -1 low, 0 not (or not yet scored). */
 export function verdict(m: Model, r: HistoryRow): 1 | -1 | 0 {
@@ -36,9 +49,9 @@ export interface PlotHistory {
   first: number;
   last: number;
   /** The readings of (from, to] whose end is within `days` + 1 days of the last such reading (range: its last days). */
-  recent: HistoryRow[];
+  recent: RecentPoint[];
   /** The readings of [from, to], reduced for a timeline (TimelineReducer). */
-  timeline: HistoryRow[];
+  timeline: TimelinePoint[];
 }
 
 export async function readPlotHistory(
@@ -50,8 +63,7 @@ export async function readPlotHistory(
 ): Promise<PlotHistory> {
   const reader = new HistoryReader([file], { timezone, ...o });
   const keepMs = (want.days + 1) * 86_400_000;
-  let recent: HistoryRow[] = [];
-  let head = 0;
+  const recent = new RecentWindow();
   const reducer = new TimelineReducer(want.model);
   let count = 0;
   let first = NaN;
@@ -65,14 +77,13 @@ export async function readPlotHistory(
       last = r.endMs;
       if (r.endMs > want.from && r.endMs <= want.to) {
         recent.push(r);
-        while (recent[head]!.endMs <= r.endMs - keepMs) head++;
-        if (head > 4096 && head * 2 > recent.length) (recent = recent.slice(head), (head = 0));
+        recent.dropUntil(r.endMs - keepMs);
       }
       if (r.endMs >= want.from && r.endMs <= want.to) reducer.add(r);
     }
   }
   for (const w of reader.report.warnings()) warn(w);
-  return { count, first, last, recent: recent.slice(head), timeline: reducer.rows() };
+  return { count, first, last, recent: recent.points(), timeline: reducer.rows() };
 }
 
 /**
@@ -81,11 +92,18 @@ export async function readPlotHistory(
  * the same), the bucket width doubling whenever there are too many; and the readings outside the
  * expected range, thinned evenly (every second one dropped whenever there are too many).
  */
+interface Bucket {
+  first: TimelinePoint;
+  lo: TimelinePoint;
+  hi: TimelinePoint;
+  last: TimelinePoint;
+}
+
 export class TimelineReducer {
   private widthMs = 60_000;
   private t0 = NaN;
-  private buckets = new Map<number, { first: HistoryRow; lo: HistoryRow; hi: HistoryRow; last: HistoryRow }>();
-  private outside: HistoryRow[] = [];
+  private buckets = new Map<number, Bucket>();
+  private outside: TimelinePoint[] = [];
   private stride = 1;
   private seenOutside = 0;
 
@@ -95,7 +113,8 @@ export class TimelineReducer {
     private readonly maxOutside = 12_000,
   ) {}
 
-  add(r: HistoryRow): void {
+  add(reading: HistoryRow): void {
+    const r: TimelinePoint = { endMs: reading.endMs, floor_1h: reading.floor_1h, kwh: reading.kwh, verdict: verdict(this.model, reading) };
     if (Number.isNaN(this.t0)) this.t0 = r.endMs;
     const k = Math.floor((r.endMs - this.t0) / this.widthMs);
     const b = this.buckets.get(k);
@@ -106,7 +125,7 @@ export class TimelineReducer {
       b.last = r;
     }
     if (this.buckets.size > this.maxBuckets) this.widen();
-    if (verdict(this.model, r) !== 0 && this.seenOutside++ % this.stride === 0) {
+    if (r.verdict !== 0 && this.seenOutside++ % this.stride === 0) {
       this.outside.push(r);
       if (this.outside.length > this.maxOutside) {
         this.outside = this.outside.filter((_, i) => i % 2 === 0);
@@ -117,7 +136,7 @@ export class TimelineReducer {
 
   private widen(): void {
     this.widthMs *= 2;
-    const merged = new Map<number, { first: HistoryRow; lo: HistoryRow; hi: HistoryRow; last: HistoryRow }>();
+    const merged = new Map<number, Bucket>();
     for (const [k, b] of this.buckets) {
       const m = merged.get(Math.floor(k / 2));
       if (!m) merged.set(Math.floor(k / 2), { ...b });
@@ -131,8 +150,8 @@ export class TimelineReducer {
     this.buckets = merged;
   }
 
-  rows(): HistoryRow[] {
-    const set = new Set<HistoryRow>(this.outside);
+  rows(): TimelinePoint[] {
+    const set = new Set<TimelinePoint>(this.outside);
     for (const b of this.buckets.values()) for (const r of [b.first, b.lo, b.hi, b.last]) set.add(r);
     return [...set].sort((a, b) => a.endMs - b.endMs);
   }

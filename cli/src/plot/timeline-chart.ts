@@ -1,5 +1,5 @@
 import { minuteOfReading, NOT_USED_W } from '@stream-smarts/contracts';
-import { plotted, verdict, type HistoryRow, type Model, type PlotAlert, type TruthSpan } from './inputs.js';
+import { plotted, type Model, type PlotAlert, type TimelinePoint, type TruthSpan } from './inputs.js';
 import { renderChart, type Layer } from './svg.js';
 import { timeTicks } from './time-axis.js';
 
@@ -14,7 +14,8 @@ export interface TimelineChartInput {
   timezone: string;
   from: number;
   to: number;
-  rows: readonly HistoryRow[];
+  /** The readings to draw, as the timeline reducer keeps them (each with the model's verdict). */
+  rows: readonly TimelinePoint[];
   alerts: readonly PlotAlert[];
   truth: readonly TruthSpan[];
   title?: string;
@@ -23,14 +24,27 @@ export interface TimelineChartInput {
 
 const STEP = 5 * 60_000;
 
-/** The 1-h floor's band over time (usual level to upper edge): one step per 5 minutes, merged when equal. */
-export function bandOverTime(from: number, to: number, timezone: string, model: Model): { x: number; lo: number; hi: number }[] {
+/**
+ * The 1-h floor's band over time (usual level to upper edge): one step per 5 minutes, merged when
+ * equal. Over a span of more than `maxSteps` such steps (10 days at the default) each step covers
+ * a whole number of 5-minute steps and draws their envelope (the lowest usual level, the highest
+ * edge): a chart 1400 px wide cannot show more, and a band per 5 minutes over years was most of
+ * the SVG and of plot's memory.
+ */
+export function bandOverTime(from: number, to: number, timezone: string, model: Model, maxSteps = 2800): { x: number; lo: number; hi: number }[] {
   const out: { x: number; lo: number; hi: number }[] = [];
-  for (let t = Math.floor(from / STEP) * STEP; t < to; t += STEP) {
-    const b = model.at(minuteOfReading(t + STEP, timezone)).floor_1h;
-    const hi = Math.min(b.upper, NOT_USED_W);
+  const start = Math.floor(from / STEP) * STEP;
+  const per = Math.max(1, Math.ceil((to - start) / STEP / maxSteps));
+  for (let t = start; t < to; t += STEP * per) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < per && t + k * STEP < to; k++) {
+      const b = model.at(minuteOfReading(t + (k + 1) * STEP, timezone)).floor_1h;
+      lo = Math.min(lo, b.ref);
+      hi = Math.max(hi, Math.min(b.upper, NOT_USED_W));
+    }
     const prev = out[out.length - 1];
-    if (!prev || prev.lo !== b.ref || prev.hi !== hi) out.push({ x: Math.max(t, from), lo: b.ref, hi });
+    if (!prev || prev.lo !== lo || prev.hi !== hi) out.push({ x: Math.max(t, from), lo, hi });
   }
   return out;
 }
@@ -95,7 +109,7 @@ export function renderTimelineChart(i: TimelineChartInput): string {
   const high: { x: number; y: number }[] = [];
   const low: { x: number; y: number }[] = [];
   for (const r of rows) {
-    const v = verdict(i.model, r);
+    const v = r.verdict;
     const y = Number.isFinite(plotted(r)) ? plotted(r) : r.kwh;
     if (v > 0) high.push({ x: r.endMs, y });
     else if (v < 0) low.push({ x: r.endMs, y });
