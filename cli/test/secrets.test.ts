@@ -90,6 +90,8 @@ const COMMANDS: string[][] = [
   // The other engineers' commands, with the same secrets: the stack's, and the sinks'.
   ['deploy', '--dry-run'],
   ['deploy', '--model-only', '--dry-run'],
+  ['retrain', '--dry-run'],
+  ['--json', 'retrain', '--dry-run'],
   ['ksql', '-e', 'SHOW STREAMS;'],
   ['watch', '--limit', '1'],
   ['notify', '--test'],
