@@ -9,7 +9,7 @@ import { freePort, startSupervised } from '../support/process.js';
  * A real Mosquitto broker (the Debian package; testing/mosquitto/ensure.sh installs it for
  * `make test`) on 127.0.0.1 on a free port, anonymous, with persistence off: started by the test
  * that needs it, stopped after it, and ended with the test process however that ends
- * (run-supervised.sh). Its work directory's name carries the marker that
+ * (the watchdog of cli/src/h2o/supervise.ts). Its work directory's name carries the marker that
  * scripts/check-no-leftovers.sh looks for, so a broker left running fails `make test`.
  */
 export interface RunningMosquitto {

@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 /**
  * A server process that cannot outlive the process that started it: it runs under a small bash
  * watchdog that ends it when its owner goes away, however the owner ends — a thrown error, Ctrl-C,
- * SIGTERM, even SIGKILL, which no Node handler sees. The same rule as the test harness's
- * testing/support/run-supervised.sh, carried in the product so `train` works from a bare install.
+ * SIGTERM, even SIGKILL, which no Node handler sees. It serves the
+ * test harness (testing/support/process.ts re-exports it) and `train` from a bare install alike.
  *
  * Arguments: $1 the owner's pid, then the command. SIGTERM/SIGINT/SIGHUP to the watchdog stop the
  * command: SIGTERM, then SIGKILL after 10 s.
