@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,31 +16,12 @@ export function tempNameFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/** Writes through `write` to a temporary name beside `path`, flushes it, renames it into place; removes it on any failure. */
+async function viaTemp(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = tempNameFor(path);
   try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
-/** Streams chunks (through optional transforms, e.g. gzip) into `path` atomically; an abort removes the partial file. */
-export async function writeStreamAtomic(path: string, chunks: AsyncIterable<string | Uint8Array> | Iterable<string>, transforms: Transform[] = [], signal?: AbortSignal): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = tempNameFor(path);
-  try {
-    const out = createWriteStream(tmp);
-    await pipeline([Readable.from(chunks), ...transforms, out], signal ? { signal } : {});
+    await write(tmp);
     const fh = await open(tmp, 'r+');
     try {
       await fh.sync();
@@ -52,4 +33,13 @@ export async function writeStreamAtomic(path: string, chunks: AsyncIterable<stri
     await rm(tmp, { force: true });
     throw e;
   }
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await viaTemp(path, (tmp) => writeFile(tmp, data));
+}
+
+/** Streams chunks (through optional transforms, e.g. gzip) into `path` atomically; an abort removes the partial file. */
+export async function writeStreamAtomic(path: string, chunks: AsyncIterable<string | Uint8Array> | Iterable<string>, transforms: Transform[] = [], signal?: AbortSignal): Promise<void> {
+  await viaTemp(path, (tmp) => pipeline([Readable.from(chunks), ...transforms, createWriteStream(tmp)], signal ? { signal } : {}));
 }
