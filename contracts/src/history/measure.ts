@@ -1,21 +1,13 @@
 import { dayHourOfReading, minuteOfReading } from '../time/local-hour.js';
-import { TrailingMeasures } from '../time/measures.js';
+import { TrailingMeasures, type MeasureValues } from '../time/measures.js';
 import type { HistoryReading } from './reader.js';
 
 /** A history reading with the measures every part scores (contracts/MODEL-FORMAT.md) and where in the day it falls. */
-export interface MeasuredReading extends HistoryReading {
+export interface MeasuredReading extends HistoryReading, MeasureValues {
   /** Local ISO day (1 = Monday), hour and minute of day of the reading (end − 1 ms). */
   day: number;
   hour: number;
   minute: number;
-  /** Trailing-hour energy, Wh/h. */
-  kwh: number;
-  /** Share of the trailing hour covered by readings (below 1 at the start and after every gap). */
-  coverage: number;
-  floor_15m: number | null;
-  floor_1h: number | null;
-  floor_3h: number | null;
-  mean_24h: number | null;
 }
 
 function measured(r: HistoryReading, m: TrailingMeasures, timezone: string): MeasuredReading {
