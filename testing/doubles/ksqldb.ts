@@ -413,6 +413,10 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     if (!m) return json(res, 500, { '@type': 'generic_error', error_code: 50000, message: `the ksqlDB double runs only SELECT <items> FROM <source> [LIMIT n] as a pull query, not: ${sql}` }, 'application/json');
     const name = m[2]!.toUpperCase();
     const source = sources.get(name);
+    // The same refusals as a persistent query's: an unknown source (DataSourceExtractor, see
+    // ksqldb-rules.ts rule 1) and an unknown function (confluentinc/ksql ksqldb-engine
+    // InternalFunctionRegistry.getUdfFactory: "Can't find any functions with the name '<name>'",
+    // also what DESCRIBE FUNCTION answers, and the query-validation test "group-by - unknown function").
     if (!source) return json(res, 400, { '@type': 'statement_error', error_code: 40001, message: `${name} does not exist.`, statementText: sql, entities: [] }, 'application/json');
     const items = m[1]!.split(',').map((x) => /^\s*(\w+)\s*\(\s*\)\s*(?:AS\s+(\w+))?\s*$/i.exec(x));
     const columns: string[] = [];
