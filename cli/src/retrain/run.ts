@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { isValidTimeZone, loadModel, localDayOfReading, BandsModel, type KafkaClientOptions, type LoadedModel } from '@stream-smarts/contracts';
 import { DEFAULT_RULES, type EpisodeRules } from '@stream-smarts/notifier';
 import { toGrid, type Grid } from '../evaluate/benchmark/protocol.js';
 import { LocalH2OError } from '../h2o/errors.js';
 import { requireJava } from '../h2o/java.js';
 import { noProgress, pauseForLogs, type Progress } from '../h2o/progress.js';
-import { DEFAULT_METHOD, type BandMethod } from '../train/band-stats.js';
+import { bandMethodSchema, DEFAULT_METHOD, type BandMethod } from '../train/band-stats.js';
 import { buildModelFile, type ModelFile } from '../train/envelope.js';
 import { TrainError } from '../train/errors.js';
 import { fitModel, type Fitted } from '../train/fit.js';
@@ -113,21 +112,6 @@ export const DEFAULT_COMPARE_WEEKS = 1;
 export const MIN_TRAIN_DAYS = 14;
 const DAY_MS = 86_400_000;
 
-/** A BandMethod as envelope.json's `method` records it; anything else is not used. */
-const methodSchema = z.object({
-  slotMinutes: z.number().int().positive(),
-  poolMinutes: z.number().int().nonnegative(),
-  leftOnW: z.number().positive(),
-  seeW: z.number().positive(),
-  floors: z.object({
-    floor_15m: z.object({ q: z.number(), rel: z.number(), add: z.number() }),
-    floor_1h: z.object({ q: z.number(), rel: z.number(), add: z.number() }),
-    floor_3h: z.object({ q: z.number(), rel: z.number(), add: z.number() }),
-  }),
-  low: z.object({ recentDays: z.number().int().positive(), rel: z.number() }),
-  season: z.object({ days: z.number().int().positive(), floors: z.array(z.enum(['floor_15m', 'floor_1h', 'floor_3h'])) }),
-});
-
 function whole(name: string, v: number, min: number, max: number, eg: number): void {
   if (!Number.isInteger(v) || v < min || v > max) throw new RetrainError(`${name} ${v} is not a whole number from ${min} to ${max}`, `give e.g. ${name} ${eg}`, 2);
 }
@@ -173,8 +157,8 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
   if (cur.model && cur.model.file.timezone !== o.timezone) {
     o.log?.warn({ current: cur.model.file.timezone, retrain: o.timezone }, `the current model was trained in ${cur.model.file.timezone}, this run reads days in ${o.timezone} (STREAM_SMARTS_TIMEZONE): the collector's time zone is the one to use`);
   }
-  const parsedMethod = cur.model ? methodSchema.safeParse(cur.model.file.method) : undefined;
-  const method: BandMethod = parsedMethod?.success ? (parsedMethod.data as BandMethod) : DEFAULT_METHOD;
+  const parsedMethod = cur.model ? bandMethodSchema.safeParse(cur.model.file.method) : undefined;
+  const method: BandMethod = parsedMethod?.success ? parsedMethod.data : DEFAULT_METHOD;
   try {
     await requireJava('retrain trains with a local H2O when none answers at H2O_URL, and reads the MOJO with the UDF jar');
   } catch (e) {

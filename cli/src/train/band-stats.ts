@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { FLOOR_NAMES, NOT_USED_W, type FloorName } from '@stream-smarts/contracts';
 
 /**
@@ -65,6 +66,22 @@ export const DEFAULT_METHOD: BandMethod = {
   low: { recentDays: 28, rel: 0.6 },
   season: { days: 14, floors: ['floor_1h', 'floor_3h'] },
 };
+
+const floorMethod = z.object({ q: z.number(), rel: z.number(), add: z.number() });
+
+/**
+ * A BandMethod as envelope.json's `method` records it (what `train` wrote): `retrain` trains its
+ * candidate with the current model's parameters, and takes only a record of this shape.
+ */
+export const bandMethodSchema = z.object({
+  slotMinutes: z.number().int().positive(),
+  poolMinutes: z.number().int().nonnegative(),
+  leftOnW: z.number().positive(),
+  seeW: z.number().positive(),
+  floors: z.object({ floor_15m: floorMethod, floor_1h: floorMethod, floor_3h: floorMethod }),
+  low: z.object({ recentDays: z.number().int().positive(), rel: z.number() }),
+  season: z.object({ days: z.number().int().positive(), floors: z.array(z.enum(['floor_15m', 'floor_1h', 'floor_3h'])) }),
+}) satisfies z.ZodType<BandMethod>;
 
 /**
  * Measured readings laid out by local day and minute: value[d * 1440 + minute], NaN where absent
