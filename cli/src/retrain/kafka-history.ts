@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { RAW_POWER_SUBJECT, rawPowerAvsc, redactText, redactUrl, type KafkaClientOptions, type Logger } from '@stream-smarts/contracts';
+import { DEFAULT_MAX_POWER_KW, overSupplyReason, RAW_POWER_SUBJECT, rawPowerAvsc, redactText, redactUrl, type KafkaClientOptions, type Logger } from '@stream-smarts/contracts';
 import { noProgress, type Progress } from '../h2o/progress.js';
 import { withoutUserInfo } from '../deploy/prepare.js';
 import { RetrainError } from './errors.js';
@@ -127,7 +127,7 @@ export async function readRawPower(o: ReadRawPowerOptions): Promise<KafkaReading
   }
 
   const decoder = new RawPowerDecoder(o.schemaRegistry, o.topic);
-  const maxW = (o.maxPowerKw ?? 100) * 1000;
+  const maxPowerKw = o.maxPowerKw ?? DEFAULT_MAX_POWER_KW;
   // Per partition, the meter's readings in offset order; merged by time at the end.
   const byPartition = new Map<number, { endMs: number[]; wh: number[]; intervalMs: number[] }>();
   const skip = (partition: number, offset: string, reason: string) => {
@@ -214,8 +214,13 @@ export async function readRawPower(o: ReadRawPowerOptions): Promise<KafkaReading
                 skip(batch.partition, m.offset, `interval_s ${r.interval_s} is not 1–3600 s`);
                 continue;
               }
-              if (!Number.isFinite(r.wh) || r.wh < 0 || (r.wh * 3600) / r.interval_s > maxW) {
-                skip(batch.partition, m.offset, `wh ${r.wh} over ${r.interval_s} s is ${!Number.isFinite(r.wh) || r.wh < 0 ? 'not a reading' : `above ${maxW / 1000} kW (STREAM_SMARTS_MAX_POWER_KW)`}`);
+              if (!Number.isFinite(r.wh) || r.wh < 0) {
+                skip(batch.partition, m.offset, `wh ${r.wh} over ${r.interval_s} s is not a reading`);
+                continue;
+              }
+              const over = overSupplyReason(r.wh, r.interval_s * 1000, maxPowerKw);
+              if (over) {
+                skip(batch.partition, m.offset, over);
                 continue;
               }
               if (r.minute === null || r.minute === undefined) out.versions.v1++;

@@ -69,6 +69,15 @@ export function inferIntervalMs(endsMs: readonly number[]): number | undefined {
 const iso = (t: number) => new Date(t).toISOString();
 const fmtNum = (v: number) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : String(+v.toFixed(3)));
 
+/**
+ * The physical bound on a reading, for every reader of readings (history files, raw_power in
+ * Kafka): why `wh` over `intervalMs` is more than a household supply can deliver, or undefined.
+ */
+export function overSupplyReason(wh: number, intervalMs: number, maxPowerKw: number = DEFAULT_MAX_POWER_KW): string | undefined {
+  if (wh <= (maxPowerKw * intervalMs) / 3600) return undefined;
+  return `wh ${fmtNum(wh)} in ${intervalMs / 1000} s is ${fmtNum((wh * 3600) / intervalMs)} kW on average, more than the ${maxPowerKw} kW a household supply can deliver (STREAM_SMARTS_MAX_POWER_KW)`;
+}
+
 export class HistoryReader {
   readonly report: HistoryReport;
   private readonly maxPowerKw: number;
@@ -201,10 +210,9 @@ export class HistoryReader {
 
   /** Bounds, order and zone of one parsed row: the reading, or undefined after reporting why not. */
   private check(file: string, line: number, endMs: number, wh: number, intervalMs: number, offsetMin: number | null): HistoryReading | undefined {
-    const maxWh = (this.maxPowerKw * intervalMs) / 3600;
-    if (wh > maxWh) {
-      const kw = (wh * 3600) / intervalMs;
-      this.report.bad({ file, line, kind: 'bad', reason: `wh ${fmtNum(wh)} in ${intervalMs / 1000} s is ${fmtNum(kw)} kW on average, more than the ${this.maxPowerKw} kW a household supply can deliver (STREAM_SMARTS_MAX_POWER_KW)` });
+    const over = overSupplyReason(wh, intervalMs, this.maxPowerKw);
+    if (over) {
+      this.report.bad({ file, line, kind: 'bad', reason: over });
       return undefined;
     }
     const p = this.prev;
