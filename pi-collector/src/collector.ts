@@ -94,6 +94,9 @@ export async function runCollector(o: CollectorOptions, signal: AbortSignal): Pr
     advance(now) {
       acc.advance(now);
     },
+    gap(_from, to) {
+      acc.gap(to);
+    },
     commit(c) {
       cursor = c;
       if (Date.now() - lastCheckpoint >= o.checkpointMs) checkpoint();

@@ -144,7 +144,7 @@ export class ReplaySource implements PulseSource {
           if (cur.p !== null && start > cur.p) {
             // A gap: nothing is known of the meter between the two readings.
             sink.advance(cur.p);
-            if (sink.gap) sink.gap(cur.p, start);
+            sink.gap(cur.p, start);
           }
           if (paced) await pace(start, end);
           if (signal.aborted) return;

@@ -15,10 +15,11 @@ export interface PulseSink {
   commit(cursor: string): void;
   /**
    * Replayed histories: nothing is known of the meter between `from` and `to` (a gap in the
-   * file). The intervals in it are unknown, not quiet: a sink that can should skip them rather
-   * than emit zero readings. Without it the source only advances, as before.
+   * file). The intervals in it are unknown, not quiet: the sink skips them rather than emit zero
+   * readings. Required, so no sink can forget it (the collector once did, and replayed a gap
+   * into Kafka as a week of zeros).
    */
-  gap?(from: number, to: number): void;
+  gap(from: number, to: number): void;
   /** Backpressure: replayable sources await it at their yield points, so a slow consumer holds them back. */
   drain?(): Promise<void>;
 }

@@ -35,7 +35,7 @@ exit ${exit}
 
 function sinkOf() {
   const pulses: number[] = [];
-  const sink: PulseSink = { pulse: (t) => void pulses.push(t), advance: () => undefined, commit: () => undefined };
+  const sink: PulseSink = { pulse: (t) => void pulses.push(t), advance: () => undefined, commit: () => undefined, gap: () => undefined };
   return { pulses, sink };
 }
 

@@ -14,8 +14,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function sinkOf() {
   const pulses: number[] = [];
   const advanced: number[] = [];
-  const sink: PulseSink = { pulse: (t, c = 1) => void pulses.push(...Array(c).fill(t)), advance: (n) => void advanced.push(n), commit: () => undefined };
-  return { pulses, advanced, sink };
+  const gaps: [number, number][] = [];
+  const sink: PulseSink = { pulse: (t, c = 1) => void pulses.push(...Array(c).fill(t)), advance: (n) => void advanced.push(n), commit: () => undefined, gap: (from, to) => void gaps.push([from, to]) };
+  return { pulses, advanced, gaps, sink };
 }
 
 describe('replay', () => {
@@ -55,6 +56,33 @@ describe('replay', () => {
       new AbortController().signal,
     );
     expect(out.map((r) => [r.ts - t, r.wh])).toEqual([[60_000, 5], [120_000, 10], [180_000, 15]]);
+  });
+});
+
+describe('a gap in a replayed history', () => {
+  // Three readings, six hours of nothing, three readings: the gap is unknown energy, not quiet.
+  const t = Date.UTC(2026, 10, 23, 0, 0);
+  const rows = [1, 2, 3, 364, 365, 366].map((i) => `${new Date(t + i * 60_000).toISOString().replace('.000Z', '+00:00')},5`);
+  const write = (name: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, ['timestamp,wh', ...rows].join('\n') + '\n');
+    return f;
+  };
+
+  it('reaches the sink as a gap', async () => {
+    const { gaps, sink } = sinkOf();
+    await new ReplaySource({ path: write('gap-sink.csv'), speed: Infinity, whPerPulse: 1, intervalS: 60 }).run(sink, null, new AbortController().signal);
+    expect(gaps).toEqual([[t + 3 * 60_000, t + 363 * 60_000]]);
+  });
+
+  it('gives the collector no made-up readings across it, only the readings on either side', async () => {
+    const out: Reading[] = [];
+    await runCollector(
+      { meterId: 'g', intervalS: 60, impulsesPerKwh: 1000, timezone: 'UTC', stateDir: join(dir, 'sg'), spoolMaxReadings: 1000, checkpointMs: 1000,
+        source: new ReplaySource({ path: write('gap-collect.csv'), speed: Infinity, whPerPulse: 1, intervalS: 60 }), log: createLogger({ level: 'silent' }), onReading: (r) => out.push(r) },
+      new AbortController().signal,
+    );
+    expect(out.map((r) => [(r.ts - t) / 60_000, r.wh])).toEqual([[1, 5], [2, 5], [3, 5], [364, 5], [365, 5], [366, 5]]);
   });
 });
 
