@@ -131,6 +131,24 @@ describe(`the MQTT sink on a real Mosquitto broker`, () => {
     await (sink as unknown as { client: MqttClient }).client.endAsync(true);
   });
 
+  it('at most one state a second per meter, and never an older reading after a newer one', async () => {
+    const sub = await subscriber(['stream-smarts-rate/m/state']);
+    const sink = new MqttSink({ url: broker.url, discoveryPrefix: 'homeassistant', topicPrefix: 'stream-smarts-rate' });
+    await sink.ready();
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const at = (kwh: number) => ({ meterId: 'm', ts: Date.UTC(2026, 0, 10, 2, kwh), kwh, fn: 0.5 });
+    sink.reading(at(1)); // published
+    await sleep(300);
+    sink.reading(at(2)); // within the second: parked for the timer
+    await sleep(900);
+    sink.reading(at(3)); // the second is over: published at once, so the parked 2 is stale
+    await sleep(1500); // past the parked reading's timer
+    await waitFor('states', () => sub.all.length >= 2, 5000);
+    const powers = sub.all.map((m) => (JSON.parse(m.payload) as { power: number }).power);
+    expect(powers).toEqual([1, 3]);
+    await (sink as unknown as { client: MqttClient }).client.endAsync(true);
+  });
+
   it('refuses a broker that is not there with a message naming it', async () => {
     const sink = new MqttSink({ url: 'mqtt://127.0.0.1:1', discoveryPrefix: 'homeassistant', topicPrefix: 'x', connectTimeoutMs: 2_000 });
     await expect(sink.ready()).rejects.toThrow(/MQTT broker mqtt:\/\/127\.0\.0\.1:1 refused or unreachable/);

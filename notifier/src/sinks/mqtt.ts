@@ -179,6 +179,8 @@ export class MqttSink implements Sink {
     if (this.failure && !this.client.connected) return;
     const now = Date.now();
     if (now - (this.lastPublished.get(r.meterId) ?? 0) >= 1000) {
+      // A reading parked earlier is older than this one: the timer must not publish it after it.
+      this.pending.delete(r.meterId);
       this.publishReading(r, now);
       return;
     }
