@@ -1,4 +1,4 @@
-import { HistoryError, HistoryReader, HistoryReport, HISTORY_FORMATS_HINT, linesOf, openText, parseInstant, type HistoryReport as Report, type Logger } from '@stream-smarts/contracts';
+import { DEFAULT_MAX_BAD_SHARE, HistoryError, HistoryReader, HistoryReport, linesOf, openText, parseInstant, type Logger } from '@stream-smarts/contracts';
 import { z } from 'zod';
 import { intervalEndOf } from './intervals.js';
 import type { PulseSink, PulseSource } from './source.js';
@@ -62,7 +62,7 @@ export class ReplaySource implements PulseSource {
   /** Lines handed over (for progress logs). */
   lines = 0;
   /** What the reader found (bad rows, gaps, zone), once run has read the file. */
-  report: Report | undefined;
+  report: HistoryReport | undefined;
 
   constructor(private readonly opts: ReplayOptions) {
     this.format = formatOf(opts.path, opts.format);
@@ -98,7 +98,7 @@ export class ReplaySource implements PulseSource {
     };
 
     if (this.format === 'pulses') {
-      const report = new HistoryReport(this.opts.maxBadShare ?? 0.01);
+      const report = new HistoryReport(this.opts.maxBadShare ?? DEFAULT_MAX_BAD_SHARE);
       this.report = report;
       const src = await openText(this.opts.path);
       for await (const { line, text } of lines(linesOf(this.opts.path, src.chunks))) {
@@ -212,4 +212,3 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export { HISTORY_FORMATS_HINT };
