@@ -246,6 +246,14 @@ export async function restartBroker(workDir: string, bootstrap: string, readyTim
 }
 
 /** KRaft cluster ids are 16 random bytes in URL-safe base64 without padding, as `kafka-storage random-uuid` prints. */
+/**
+ * A random KRaft cluster id (16 bytes, base64url), never one starting with "-": kafka-storage's
+ * argument parser would read that as an option ("argument --cluster-id/-t: expected one
+ * argument"), which failed about one broker start in 64 (seen in a fresh clone's make test).
+ */
 function clusterId(): string {
-  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+  for (;;) {
+    const id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
