@@ -81,6 +81,7 @@ export async function runCollector(o: CollectorOptions, signal: AbortSignal): Pr
   const checkpoint = () => {
     spool.flush();
     store.save(checkpointOf({ meterId: o.meterId, intervalS: o.intervalS, source: o.source.kind, cursor, interval: acc.snapshot(), totalPulses }));
+    spool.saveMarks();
     spool.compact();
     lastCheckpoint = Date.now();
   };

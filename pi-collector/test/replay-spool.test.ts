@@ -115,4 +115,40 @@ describe('spool', () => {
     b.close();
     expect(readFileSync(join(d, 'spool.jsonl'), 'utf8').trim().split('\n')).toHaveLength(6);
   });
+
+  it('spool marks that do not parse are ignored with a warning: the readings are pending until Kafka says what it holds', () => {
+    const d = mkdtempSync(join(dir, 'marks-'));
+    const log = createLogger({ level: 'silent' });
+    const reading = (i: number): Reading => ({ ts: i * 60_000, meter_id: 'm', day: 1, hour: 0, kwh: 0, wh: 1, interval_s: 60, pulses: 1 });
+    const a = new Spool({ dir: d, maxReadings: 100, log });
+    for (let i = 1; i <= 5; i++) a.append(reading(i));
+    a.markProduced(3 * 60_000);
+    a.close();
+    expect(new Spool({ dir: d, maxReadings: 100, log }).size).toBe(2);
+    writeFileSync(join(d, 'spool.marks'), '\0'.repeat(64));
+    const lines: string[] = [];
+    const b = new Spool({ dir: d, maxReadings: 100, log: createLogger({ level: 'warn', destination: { write: (l: string) => void lines.push(l) } }) });
+    expect(b.size).toBe(5);
+    expect(lines.join('')).toMatch(/spool marks unreadable .*ignoring them; Kafka is asked what it holds/);
+    b.markProduced(3 * 60_000);
+    expect(b.size).toBe(2);
+    b.close();
+  });
+
+  it('marks ahead of the spool (its unsynced tail lost, Kafka had it): a reading emitted again is kept on disk, not sent again', () => {
+    const d = mkdtempSync(join(dir, 'marks-'));
+    const log = createLogger({ level: 'silent' });
+    const reading = (i: number): Reading => ({ ts: i * 60_000, meter_id: 'm', day: 1, hour: 0, kwh: 0, wh: 1, interval_s: 60, pulses: 1 });
+    writeFileSync(join(d, 'spool.jsonl'), [1, 2].map((i) => JSON.stringify(reading(i)) + '\n').join(''));
+    writeFileSync(join(d, 'spool.marks'), JSON.stringify({ producedTs: 4 * 60_000, droppedTs: null }));
+    const a = new Spool({ dir: d, maxReadings: 100, log });
+    expect(a.size).toBe(0);
+    for (let i = 3; i <= 6; i++) a.append(reading(i));
+    expect(a.peek(10).map((r) => r.ts / 60_000)).toEqual([5, 6]);
+    a.close();
+    const b = new Spool({ dir: d, maxReadings: 100, log }, 2 * 60_000, 0);
+    expect(b.peek(10).map((r) => r.ts / 60_000)).toEqual([5, 6]);
+    expect(b.history.map(([ts]) => ts / 60_000)).toEqual([1, 2, 3, 4, 5, 6]);
+    b.close();
+  });
 });
