@@ -7,6 +7,7 @@ export * from './replay.js';
 export * from './gpio-pulses.js';
 export * from './spool.js';
 export * from './state.js';
+export * from './recent-log.js';
 export * from './producer.js';
 export * from './drain.js';
 export * from './collector.js';

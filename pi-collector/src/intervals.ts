@@ -17,7 +17,10 @@ export interface IntervalOptions {
   timezone: string;
 }
 
-/** What must survive a restart (see state.ts): the open interval and the trailing measures' window. */
+/**
+ * What must survive a restart: the open interval (state.ts, the hot state) and the trailing
+ * measures' window (recent-log.ts, appended once per reading).
+ */
 export interface IntervalSnapshot {
   /** null before the first pulse. */
   openEnd: number | null;
@@ -160,11 +163,15 @@ export class IntervalAccumulator {
   }
 
   snapshot(): IntervalSnapshot {
+    return { ...this.hotSnapshot(), recent: this.trailing.recent().map(([end, wh]) => [end, wh]) };
+  }
+
+  /** The snapshot without the recent readings: what the collector saves every few seconds (state.ts). */
+  hotSnapshot(): Omit<IntervalSnapshot, 'recent'> {
     return {
       openEnd: Number.isNaN(this.openEnd) ? null : this.openEnd,
       openPulses: this.openPulses,
       lastClosed: Number.isFinite(this.lastClosed) ? this.lastClosed : null,
-      recent: this.trailing.recent().map(([end, wh]) => [end, wh]),
     };
   }
 

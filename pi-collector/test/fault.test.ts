@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RAW_POWER_TOPIC } from '@stream-smarts/contracts';
 import { restartBroker, startBroker, type RunningBroker } from '../../testing/kafka/broker.js';
 import { createHousehold } from '../src/simulator.js';
+import { readHotState } from '../src/state.js';
 import { startSchemaRegistryDouble, type SchemaRegistryDouble } from './support/schema-registry-double.js';
 import { consumeMeter } from './support/consume.js';
 
@@ -44,7 +45,6 @@ describe('exactly-once readings across SIGKILLs and a broker outage', () => {
     expect(pulses.length).toBe(PULSES);
     const file = join(work, 'meter.pulses');
     writeFileSync(file, Array.from(pulses, (t) => String(t)).join('\n') + '\n');
-    const fileSize = statSync(file).size;
     const span = pulses[PULSES - 1]! - pulses[0]!;
     const speed = Math.round(span / 30_000); // about 30 s of wall time: room for the broker's restart
 
@@ -69,13 +69,10 @@ describe('exactly-once readings across SIGKILLs and a broker outage', () => {
       const c = child;
       exited = new Promise((r) => c.once('exit', (code) => r(code)));
     };
+    // How far the checkpointed replay cursor (the line of the pulses file reached) has got.
     const progress = () => {
-      try {
-        const cursor = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')).cursor as string | null;
-        return cursor ? (JSON.parse(cursor) as { o: number }).o / fileSize : 0;
-      } catch {
-        return 0; // not written yet, or being replaced
-      }
+      const cursor = readHotState(stateDir)?.cursor; // undefined: not written yet, or a slot mid-write
+      return cursor ? (JSON.parse(cursor) as { l: number }).l / PULSES : 0;
     };
     const until = async (fraction: number) => {
       while (progress() < fraction) {

@@ -94,7 +94,7 @@ describe('GPIO pulses through gpiomon', () => {
 describe('the collector on a live GPIO line (fake gpiomon v2 printing a pulse every 50 ms)', () => {
   it('closes clock-aligned intervals as time passes; readings plus the checkpointed open interval hold every pulse', async () => {
     const { runCollector } = await import('../src/collector.js');
-    const { readFileSync: read } = await import('node:fs');
+    const { readHotState } = await import('../src/state.js');
     const cmd = join(dir, 'gpiomon-live');
     writeFileSync(
       cmd,
@@ -116,10 +116,10 @@ while :; do printf '%s\\tfalling\\t"GPIO17"\\n' "$(date +%s.%N)"; sleep 0.05; do
     while (readings.length < 3) await new Promise((r) => setTimeout(r, 50));
     ac.abort();
     await run;
-    const state = JSON.parse(read(join(stateDir, 'state.json'), 'utf8')) as { interval: { openPulses: number } };
+    const state = readHotState(stateDir)!;
     for (let i = 1; i < readings.length; i++) expect(readings[i]!.ts - readings[i - 1]!.ts).toBe(1000);
     expect(readings.every((r) => r.ts % 1000 === 0)).toBe(true);
-    expect(readings.reduce((s, r) => s + r.pulses, 0) + state.interval.openPulses).toBe(source.pulses);
+    expect(readings.reduce((s, r) => s + r.pulses, 0) + state.openPulses).toBe(source.pulses);
     expect(source.pulses).toBeGreaterThan(0);
   });
 });
