@@ -16,8 +16,11 @@ const MAIN = resolve(HERE, '../dist/main.js');
 const HOOK = resolve(HERE, 'support/kill-in-rotation.mjs');
 const broker = inject('kafka');
 const DAYS = 3;
-// 3 days of minutes in about 12 s: a checkpoint (every second) every 6 h of readings, so the spool,
-// compacted as Kafka takes the readings, holds well under the day the measures need.
+// 30-s readings (2,880 a day) for 3 days in about 12 s: a checkpoint (every second) every 6 h of
+// readings. The spool, compacted at checkpoints once 1,000 of its lines (8.3 h) are in Kafka, then
+// holds at most about 15 h — well under the day the measures need.
+const INTERVAL_S = 30;
+const PER_DAY = 86_400 / INTERVAL_S;
 const SPEED = 21_600;
 
 const work = mkdtempSync(join(tmpdir(), 'pi-collector-rotation-'));
@@ -41,14 +44,14 @@ describe('SIGKILL during the recent log rotation', () => {
   let expected: Reading[];
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first with "npx tsc -b"`);
-    householdCsv(file, Date.UTC(2026, 6, 1), DAYS * 1440);
+    householdCsv(file, Date.UTC(2026, 6, 1), DAYS * PER_DAY, 5, INTERVAL_S);
     expected = [];
     await runCollector(
-      { meterId: 'ref', intervalS: 60, impulsesPerKwh: 1000, timezone: 'Australia/Sydney', stateDir: join(work, 'ref'), spoolMaxReadings: 100_000, checkpointMs: 1000,
-        source: new ReplaySource({ path: file, speed: Infinity, whPerPulse: 1, intervalS: 60 }), log: createLogger({ level: 'silent' }), onReading: (r) => expected.push(r) },
+      { meterId: 'ref', intervalS: INTERVAL_S, impulsesPerKwh: 1000, timezone: 'Australia/Sydney', stateDir: join(work, 'ref'), spoolMaxReadings: 100_000, checkpointMs: 1000,
+        source: new ReplaySource({ path: file, speed: Infinity, whPerPulse: 1, intervalS: INTERVAL_S }), log: createLogger({ level: 'silent' }), onReading: (r) => expected.push(r) },
       new AbortController().signal,
     );
-    expect(expected).toHaveLength(DAYS * 1440);
+    expect(expected).toHaveLength(DAYS * PER_DAY);
   });
 
   for (const at of ['write', 'rename', 'renamed'] as const) {
@@ -63,7 +66,7 @@ describe('SIGKILL during the recent log rotation', () => {
         const child = spawn(
           process.execPath,
           [...(hooked ? ['--import', HOOK] : []), MAIN, '--source', 'replay', '--replay', file, '--speed', String(SPEED), '--meter-id', meter,
-            '--state-dir', stateDir, '--interval', '60', '--checkpoint', '1', '--timezone', 'Australia/Sydney',
+            '--state-dir', stateDir, '--interval', String(INTERVAL_S), '--checkpoint', '1', '--timezone', 'Australia/Sydney',
             '--bootstrap-servers', broker.bootstrap, '--schema-registry-url', sr.url, '--log-level', 'info'],
           { cwd: work, stdio: ['ignore', fd, fd], env: { PATH: process.env.PATH ?? '', STREAM_SMARTS_TEST_KILL_AT: at, STREAM_SMARTS_TEST_KILL_NTH: '1', STREAM_SMARTS_TEST_KILL_MARK: mark } },
         );
