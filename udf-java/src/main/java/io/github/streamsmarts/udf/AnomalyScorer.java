@@ -100,6 +100,13 @@ final class AnomalyScorer {
     return Scores.score(bands(), day, hour, kwh);
   }
 
+  Double score(final Integer day, final Integer minute, final Double floor15m,
+      final Double floor1h, final Double floor3h, final Double step20m, final Double step45m,
+      final Double step90m, final Double activity3h, final Double mean24h) {
+    return Scores.score(bands(), day, minute, floor15m, floor1h, floor3h, step20m, step45m,
+        step90m, activity3h, mean24h);
+  }
+
   Double score(final Integer minute, final Double floor15m, final Double floor1h,
       final Double floor3h, final Double mean24h) {
     return Scores.score(bands(), minute, floor15m, floor1h, floor3h, mean24h);

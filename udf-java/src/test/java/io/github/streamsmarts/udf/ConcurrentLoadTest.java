@@ -103,7 +103,10 @@ class ConcurrentLoadTest {
           int old24 = 0;
           for (int i = 0; i < 2_000_000; i++) {
             final Model model = live.current();
-            final Double s = Scores.score(model.bands(), i % 1440, 500.0, 400.0, 300.0, 450.0);
+            final Double s = (i & 1) == 0
+                ? Scores.score(model.bands(), i % 1440, 500.0, 400.0, 300.0, 450.0)
+                : Scores.score(model.bands(), 1 + i % 7, i % 1440, 500.0, 400.0, 300.0, 100.0,
+                    80.0, 60.0, 200.0, 450.0);
             if (s != null && model.contentHash().equals(old)) {
               old24++;
             }

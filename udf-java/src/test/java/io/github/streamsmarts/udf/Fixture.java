@@ -32,12 +32,18 @@ public final class Fixture {
         .toAbsolutePath();
   }
 
-  /** The reference model: kwh bands = the 2018 envelope, plausible floors and 24-h mean. */
+  /**
+   * The reference model: two day types, kwh bands = the 2018 envelope, plausible high measures
+   * and 24-h mean (weekdays and weekends differ).
+   */
   public static Path modelDir() {
     return resources("fixture.models", "models").resolve("reference");
   }
 
-  /** A second valid model, the same house 30 % higher: what the hot-swap tests swap in. */
+  /**
+   * A second valid model, one day type: the reference house's weekdays 30 % higher, what the
+   * hot-swap tests swap in.
+   */
   public static Path winterDir() {
     return resources("fixture.models", "models").resolve("winter");
   }
@@ -49,8 +55,8 @@ public final class Fixture {
 
   /**
    * The reference model, loaded once per test JVM: the same live model every UDF configured with
-   * {@link #modelDir()} scores with (ModelDirectories), because a load predicts 14,400 values with
-   * genmodel (about a second).
+   * {@link #modelDir()} scores with (ModelDirectories), because a load predicts 48,960 values
+   * with genmodel (34 bands at 1440 minutes).
    */
   public static Model reference() {
     return ModelDirectories.load(modelDir());
@@ -63,9 +69,9 @@ public final class Fixture {
 
   /**
    * {@link Model#load} for tests that swap the fixture models back and forth: a load predicts
-   * 14,400 values with genmodel (about a second), so for bytes identical to a fixture's, after the
-   * same checks Model.load makes first (format, declared hash = SHA-256 of bands.zip), this returns
-   * the fixture's already loaded model; anything else really is loaded.
+   * tens of thousands of values with genmodel, so for bytes identical to a fixture's, after the
+   * same checks Model.load makes first (format, declared hash = SHA-256 of bands.zip), this
+   * returns the fixture's already loaded model; anything else really is loaded.
    */
   public static Model load(final ModelSource source) {
     if (source.has(ModelSource.BANDS) && source.has(ModelSource.ENVELOPE)) {
@@ -111,7 +117,7 @@ public final class Fixture {
   }
 
   public static String envelopeFor(final byte[] mojo) {
-    return "{\"format\": \"stream-smarts/bands@2\", \"modelId\": \"test\", \"contentHash\": \""
+    return "{\"format\": \"stream-smarts/bands@3\", \"modelId\": \"test\", \"contentHash\": \""
         + Model.contentHash(mojo) + "\", \"timezone\": \"UTC\", \"unit\": \"Wh/h\"}\n";
   }
 

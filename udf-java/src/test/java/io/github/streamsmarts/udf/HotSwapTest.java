@@ -40,8 +40,17 @@ class HotSwapTest {
     return LiveModel.directory(Fixture.copyModel(temp.resolve(name)), Fixture::load);
   }
 
+  /**
+   * A Saturday reading: the reference (two day types) reads its weekend tables, winter (one day
+   * type) its only ones, so a swap changes the day type lookup as well as the bands.
+   */
   private static Double score(final LiveModel live) {
-    return Scores.score(live.current().bands(), 270, 600.0, 500.0, 400.0, 300.0);
+    return saturday(live.current());
+  }
+
+  private static Double saturday(final Model model) {
+    return Scores.score(model.bands(), 6, 270, 600.0, 500.0, 400.0, 200.0, 100.0, 50.0, 300.0,
+        300.0);
   }
 
   @Test
@@ -65,8 +74,7 @@ class HotSwapTest {
     Fixture.deploy(Fixture.winterDir(), live.directory());
     assertTrue(live.check());
     assertEquals(winter, live.current().contentHash());
-    assertEquals(Scores.score(Fixture.winter().bands(), 270, 600.0, 500.0, 400.0, 300.0),
-        score(live));
+    assertEquals(saturday(Fixture.winter()), score(live));
     assertNotEquals(old, score(live));
     assertNull(live.lastProblem());
     // And back again.
@@ -130,7 +138,8 @@ class HotSwapTest {
     Fixture.replace(live.directory().resolve("envelope.json"),
         Fixture.envelopeFor(crossed).getBytes(StandardCharsets.UTF_8));
     assertFalse(live.check());
-    assertTrue(live.lastProblem().contains("band floor_1h.ref at minute"), live.lastProblem());
+    assertTrue(live.lastProblem().contains("band floor_1h.ref at minute")
+        && live.lastProblem().contains("of weekends (day type 1)"), live.lastProblem());
     assertEquals(old, score(live));
   }
 
@@ -145,6 +154,26 @@ class HotSwapTest {
     assertFalse(live.check());
     assertTrue(live.lastProblem().contains("retrain with `stream-smarts train`"),
         live.lastProblem());
+    assertEquals(reference, live.current().contentHash());
+  }
+
+  /** A bands@2 model deployed by a stale `stream-smarts deploy`: refused, saying to retrain. */
+  @Test
+  void aBands2ModelDeployedOverIsRefusedWithHowToRetrain() throws Exception {
+    final LiveModel live = live("bands2");
+    final byte[] mojo2 = Files.readAllBytes(Fixture.mojo("bands2.zip"));
+    Fixture.replace(live.directory().resolve("bands.zip"), mojo2);
+    Fixture.replace(live.directory().resolve("envelope.json"), Fixture.envelopeFor(mojo2)
+        .replace("bands@3", "bands@2").getBytes(StandardCharsets.UTF_8));
+    assertFalse(live.check());
+    assertTrue(live.lastProblem().contains("stream-smarts/bands@2")
+        && live.lastProblem().contains("retrain with `stream-smarts train`"), live.lastProblem());
+    assertEquals(reference, live.current().contentHash());
+    // Its envelope.json relabelled bands@3: the MOJO's ten band names give it away.
+    Fixture.replace(live.directory().resolve("envelope.json"),
+        Fixture.envelopeFor(mojo2).getBytes(StandardCharsets.UTF_8));
+    assertFalse(live.check());
+    assertTrue(live.lastProblem().contains("is a stream-smarts/bands@2 MOJO"), live.lastProblem());
     assertEquals(reference, live.current().contentHash());
   }
 
@@ -208,6 +237,8 @@ class HotSwapTest {
     waitFor(() -> winter.equals(model.anomolyPowerModel()), "ANOMOLY_POWER_MODEL() to change");
     assertEquals(Scores.score(Fixture.winter().bands(), 270, 600.0, 500.0, 400.0, 300.0),
         udf.anomolyPower(270, 600.0, 500.0, 400.0, 300.0));
+    assertEquals(saturday(Fixture.winter()), udf.anomolyPower(6, 270, 600.0, 500.0, 400.0, 200.0,
+        100.0, 50.0, 300.0, 300.0));
     assertNotEquals(before, udf.anomolyPower(270, 600.0, 500.0, 400.0, 300.0));
     // A query configured after the swap shares the live model.
     final AnomolyPowerUdf later = new AnomolyPowerUdf();

@@ -69,6 +69,23 @@ class InvalidInputsTest {
     for (final Integer minute : BAD_MINUTES) {
       assertNull(udf.anomolyPower(minute, 5000.0, 5000.0, 5000.0, 1.0), "minute " + minute);
       assertNull(other.anomalyPower(minute, 5000.0, 5000.0, 5000.0, 1.0), "minute " + minute);
+      for (final Integer day : new Integer[] {1, 7}) {
+        assertNull(udf.anomolyPower(day, minute, 5000.0, 5000.0, 5000.0, 5000.0, 5000.0, 5000.0,
+            5000.0, 1.0), "minute " + minute);
+        assertNull(other.anomalyPower(day, minute, 5000.0, 5000.0, 5000.0, 5000.0, 5000.0,
+            5000.0, 5000.0, 1.0), "minute " + minute);
+      }
+    }
+  }
+
+  /** The reference model has two day types: a day that is no ISO day of the week has no bands. */
+  @Test
+  void badDaysOfTheTenArgumentFormScoreNull() {
+    for (final Integer day : BAD_DAYS) {
+      assertNull(udf.anomolyPower(day, 240, 5000.0, 5000.0, 5000.0, 5000.0, 5000.0, 5000.0,
+          5000.0, 1.0), "day " + day);
+      assertNull(other.anomalyPower(day, 240, 5000.0, null, null, null, null, null, null, null),
+          "day " + day);
     }
   }
 
@@ -89,6 +106,28 @@ class InvalidInputsTest {
       assertNull(udf.anomolyPower(240, bad, bad, bad, bad), "all " + bad);
       assertNull(other.anomalyPower(0, bad, bad, bad, bad), "all " + bad);
     }
+    // The same in each of the ten-argument form's eight measures, weekdays and weekends.
+    final Double[] good10 = {5000.0, 300.0, 200.0, 900.0, 50.0, 1200.0, 400.0, 450.0};
+    for (final Integer day : new Integer[] {2, 6}) {
+      for (final Double bad : NOT_READINGS) {
+        for (int position = 0; position < 8; position++) {
+          final Double[] with = good10.clone();
+          with[position] = bad;
+          final Double[] nulled = good10.clone();
+          nulled[position] = null;
+          assertEquals(ten(udf, day, 240, nulled), ten(udf, day, 240, with),
+              "value " + bad + " at position " + position);
+        }
+        final Double[] all = new Double[8];
+        java.util.Arrays.fill(all, bad);
+        assertNull(ten(udf, day, 240, all), "all " + bad);
+      }
+    }
+  }
+
+  private static Double ten(final AnomolyPowerUdf udf, final Integer day, final Integer minute,
+      final Double[] x) {
+    return udf.anomolyPower(day, minute, x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]);
   }
 
   /** Whatever the stream carries, never a throw, and a score is a finite number. */
@@ -110,6 +149,21 @@ class InvalidInputsTest {
         assertTrue(Double.isFinite(score), "score " + score);
       }
     }
+    for (int i = 0; i < 20000; i++) {
+      final Integer day = random.nextInt(10) == 0 ? null : random.nextInt(12) - 2;
+      final Integer minute = random.nextInt(10) == 0 ? null : random.nextInt(1600) - 80;
+      final Double[] x = new Double[8];
+      for (int k = 0; k < 8; k++) {
+        x[k] = random.nextBoolean() ? odd[random.nextInt(odd.length)]
+            : (Double) (random.nextDouble() * 6000);
+      }
+      final Double score = ten(udf, day, minute, x);
+      assertEquals(score, other.anomalyPower(day, minute, x[0], x[1], x[2], x[3], x[4], x[5],
+          x[6], x[7]));
+      if (score != null) {
+        assertTrue(Double.isFinite(score), "score " + score);
+      }
+    }
   }
 
   @Test
@@ -118,6 +172,13 @@ class InvalidInputsTest {
     assertNotNull(udf.anomolyPower(1439, null, null, null, 0.0));
     assertNotNull(udf.anomolyPower(720, Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE,
         Double.MAX_VALUE));
+    for (final int day : new int[] {1, 5, 6, 7}) {
+      assertNotNull(udf.anomolyPower(day, 0, null, null, null, 0.0, null, null, null, null));
+      assertNotNull(udf.anomolyPower(day, 1439, null, null, null, null, null, null, null, 0.0));
+      final Double max = Double.MAX_VALUE;
+      assertNotNull(udf.anomolyPower(day, 720, max, max, max, max, max, max, max, max));
+      assertNotNull(udf.anomolyPower(day, 720, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0));
+    }
     for (final double hour : new double[] {0.0, -0.0, 23.0}) {
       assertNotNull(udf.anomolyPower(hour, 0.0), "hour " + hour);
     }
@@ -134,5 +195,6 @@ class InvalidInputsTest {
     new AnomolyPowerUdf().anomolyPower(4.0, 1500.0);
     new AnomalyPowerUdf().anomalyPower(null, null, null);
     new AnomolyPowerUdf().anomolyPower(240, 5000.0, null, null, 450.0);
+    new AnomalyPowerUdf().anomalyPower(6, 240, 5000.0, null, null, 1.0, null, null, null, 450.0);
   }
 }

@@ -81,7 +81,9 @@ class KsqlDbLoaderConformanceIT {
   private static final Set<List<Class<?>>> SCORING = Set.of(
       List.of(Double.class, Double.class),
       List.of(Integer.class, Integer.class, Double.class),
-      List.of(Integer.class, Double.class, Double.class, Double.class, Double.class));
+      List.of(Integer.class, Double.class, Double.class, Double.class, Double.class),
+      List.of(Integer.class, Integer.class, Double.class, Double.class, Double.class,
+          Double.class, Double.class, Double.class, Double.class, Double.class));
   private static final Map<String, Set<List<Class<?>>>> EXPECTED = Map.of(
       "ANOMOLY_POWER", SCORING,
       "ANOMALY_POWER", SCORING,
@@ -92,7 +94,9 @@ class KsqlDbLoaderConformanceIT {
       0, List.of(),
       2, List.of("hour", "kwh"),
       3, List.of("day", "hour", "kwh"),
-      5, List.of("minute", "floor_15m", "floor_1h", "floor_3h", "mean_24h"));
+      5, List.of("minute", "floor_15m", "floor_1h", "floor_3h", "mean_24h"),
+      10, List.of("day", "minute", "floor_15m", "floor_1h", "floor_3h", "step_20m", "step_45m",
+          "step_90m", "activity_3h", "mean_24h"));
 
   @TempDir
   Path temp;
@@ -155,6 +159,7 @@ class KsqlDbLoaderConformanceIT {
       assertTrue(Modifier.isPublic(udf.getModifiers()));
 
       final Set<List<Class<?>>> signatures = new HashSet<>();
+      final Set<Integer> arities = new HashSet<>();
       for (final Method method : udf.getMethods()) {
         if (method.getAnnotation(Udf.class) == null) {
           continue;
@@ -183,6 +188,12 @@ class KsqlDbLoaderConformanceIT {
         assertEquals(PARAMETERS.get(parameters.length), names, method.toString());
         assertTrue(signatures.add(List.of(method.getParameterTypes())),
             "two overloads with the same parameter types: " + method);
+        // UdfIndex (ksqldb-common) resolves a call through a trie of one level per argument
+        // position, and a NULL argument (Parameter.accepts) matches any type: two overloads of
+        // one arity could make a call with NULLs ambiguous (createVagueImplicitCastException).
+        // None variadic and every arity its own, each call has exactly one candidate.
+        assertTrue(arities.add(parameters.length), "two overloads of arity " + parameters.length
+            + ": " + method);
       }
       assertEquals(EXPECTED.get(entry.getKey()), signatures, entry.getKey());
     }
@@ -202,6 +213,7 @@ class KsqlDbLoaderConformanceIT {
       final Method byHour = method(udfs.get(name), 2);
       final Method byCell = method(udfs.get(name), 3);
       final Method byMinute = method(udfs.get(name), 5);
+      final Method byDayMinute = method(udfs.get(name), 10);
       assertEquals(5.4588, (Double) byHour.invoke(udf, 4.0, 1500.0), 1e-3);
       assertEquals(0.6914, (Double) byHour.invoke(udf, 9.0, 1500.0), 1e-3);
       assertEquals(byHour.invoke(udf, 9.0, 1500.0), byCell.invoke(udf, 3, 9, 1500.0));
@@ -217,6 +229,21 @@ class KsqlDbLoaderConformanceIT {
       assertNull(byMinute.invoke(udf, 1440, 2150.0, 2150.0, 2150.0, 520.0));
       assertNull(byMinute.invoke(udf, null, 2150.0, 2150.0, 2150.0, 520.0));
       assertNull(byMinute.invoke(udf, 270, null, Double.NaN, -1.0, null));
+      // The 10-argument form: the reference has two day types, so Saturday reads the weekend's.
+      for (final Integer day : new Integer[] {3, 6}) {
+        final Object[] args = {day, 270, 150.0, 140.0, 130.0, 0.0, 2000.0, 0.0, 900.0, 470.0};
+        assertEquals(io.github.streamsmarts.udf.model.Scores.score(bands, day, 270, 150.0, 140.0,
+            130.0, 0.0, 2000.0, 0.0, 900.0, 470.0), byDayMinute.invoke(udf, args));
+        assertTrue((Double) byDayMinute.invoke(udf, args) > 1);
+      }
+      assertNotEquals(byDayMinute.invoke(udf, 3, 540, 1000.0, null, null, null, null, null, null,
+          null), byDayMinute.invoke(udf, 6, 540, 1000.0, null, null, null, null, null, null, null));
+      assertNull(byDayMinute.invoke(udf, 0, 270, 2150.0, null, null, null, null, null, null, null));
+      assertNull(byDayMinute.invoke(udf, null, 270, 2150.0, null, null, null, null, null, null,
+          null));
+      assertNull(byDayMinute.invoke(udf, 6, 1440, 2150.0, null, null, null, null, null, null,
+          null));
+      assertNull(byDayMinute.invoke(udf, 6, 270, null, null, null, null, null, null, null, null));
 
       final Object companion = udfs.get(name + "_MODEL").getConstructor().newInstance();
       assertEquals(Fixture.reference().contentHash(), method(udfs.get(name + "_MODEL"), 0)
@@ -335,6 +362,9 @@ class KsqlDbLoaderConformanceIT {
   }
 
   private static final Object[] READING = {270, 600.0, 500.0, 400.0, 300.0};
+  /** A Saturday reading: the weekend tables of the reference, the only ones of winter. */
+  private static final Object[] SATURDAY = {6, 270, 600.0, 500.0, 400.0, 200.0, 100.0, 50.0,
+      300.0, 300.0};
 
   /**
    * Issue 13 item 3, through the loader: configured with a directory, the model is replaced the way
@@ -360,6 +390,9 @@ class KsqlDbLoaderConformanceIT {
     assertEquals(winterScore, server.score(udf, READING));
     assertNotEquals(before, server.score(udf, READING));
     assertEquals(5.4588, server.score(udf, 4.0, 1500.0), 1e-3, "the 2018 form still works");
+    // The 10-argument form: from two day types to one.
+    assertEquals(saturday(Fixture.winter()), server.score(udf, SATURDAY));
+    assertNotEquals(saturday(Fixture.reference()), server.score(udf, SATURDAY));
 
     // A corrupt model: envelope.json agrees with bands.zip, but bands.zip is no MOJO.
     final byte[] junk = "no MOJO".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -377,6 +410,7 @@ class KsqlDbLoaderConformanceIT {
     Fixture.deploy(Fixture.modelDir(), dir);
     HotSwapTest.waitFor(() -> reference.equals(unchecked(server::model)), "the swap back");
     assertEquals(before, server.score(udf, READING));
+    assertEquals(saturday(Fixture.reference()), server.score(udf, SATURDAY));
     assertNull(server.lastProblem(dir));
   }
 
@@ -442,6 +476,13 @@ class KsqlDbLoaderConformanceIT {
       }
       pool.shutdownNow();
     }
+  }
+
+  private static Double saturday(final io.github.streamsmarts.udf.model.Model model) {
+    return io.github.streamsmarts.udf.model.Scores.score(model.bands(), (Integer) SATURDAY[0],
+        (Integer) SATURDAY[1], (Double) SATURDAY[2], (Double) SATURDAY[3], (Double) SATURDAY[4],
+        (Double) SATURDAY[5], (Double) SATURDAY[6], (Double) SATURDAY[7], (Double) SATURDAY[8],
+        (Double) SATURDAY[9]);
   }
 
   private interface Call<T> {

@@ -42,6 +42,9 @@ class ModelLoadingTest {
         .digest(Files.readAllBytes(Fixture.modelDir().resolve("bands.zip")));
     assertEquals(java.util.HexFormat.of().formatHex(digest), model.contentHash());
     assertEquals(64, model.contentHash().length());
+    // The reference has two day types, winter one (MODEL-FORMAT: the domain says which).
+    assertEquals(2, model.bands().dayTypes());
+    assertEquals(1, Fixture.winter().bands().dayTypes());
   }
 
   @Test
@@ -99,18 +102,18 @@ class ModelLoadingTest {
     Files.writeString(envelope, "[1, 2]");
     contains(refused(dir).getMessage(), envelope.toString(), "not a JSON object");
 
-    Files.writeString(envelope, "{\"format\": \"something@2\"}");
-    contains(refused(dir).getMessage(), envelope.toString(), "something@2",
-        "expected stream-smarts/bands@2");
+    Files.writeString(envelope, "{\"format\": \"something@3\"}");
+    contains(refused(dir).getMessage(), envelope.toString(), "something@3",
+        "expected stream-smarts/bands@3");
 
-    Files.writeString(envelope, "{\"format\": \"stream-smarts/bands@2\"}");
+    Files.writeString(envelope, "{\"format\": \"stream-smarts/bands@3\"}");
     contains(refused(dir).getMessage(), envelope.toString(), "no valid contentHash");
 
-    Files.writeString(envelope, "{\"format\": \"stream-smarts/bands@2\", \"contentHash\": \"ABC\"}");
+    Files.writeString(envelope, "{\"format\": \"stream-smarts/bands@3\", \"contentHash\": \"ABC\"}");
     contains(refused(dir).getMessage(), envelope.toString(), "no valid contentHash");
   }
 
-  /** envelope@1 directories are refused with what to do, both when recognised by files and JSON. */
+  /** envelope@1 and bands@2 directories are refused with what to do, by files, JSON or MOJO. */
   @Test
   void theOldFormatIsRefusedWithHowToRetrain() throws Exception {
     final Path old = Files.createDirectories(temp.resolve("envelope-at-1"));
@@ -119,7 +122,7 @@ class ModelLoadingTest {
     Files.write(old.resolve("lower.zip"), new byte[] {1});
     Files.write(old.resolve("upper.zip"), new byte[] {2});
     contains(refused(old).getMessage(), old.toString(), "stream-smarts/envelope@1",
-        "lower.zip", "retrain with `stream-smarts train`", "stream-smarts/bands@2");
+        "lower.zip", "retrain with `stream-smarts train`", "stream-smarts/bands@3");
     // The MOJOs alone, as the envelope command reads them.
     contains(assertThrows(ModelException.class,
         () -> Model.bandsOnly(ModelSource.directory(old))).getMessage(),
@@ -131,12 +134,37 @@ class ModelLoadingTest {
         "{\"format\": \"stream-smarts/envelope@1\", \"contentHash\": \"" + "0".repeat(64) + "\"}");
     contains(refused(relabelled).getMessage(), relabelled.resolve("envelope.json").toString(),
         "stream-smarts/envelope@1", "retrain with `stream-smarts train`");
+
+    // A bands@2 directory: its envelope.json says so (whatever its bands.zip).
+    final Path bands2 = Fixture.copyModel(temp.resolve("bands-at-2"));
+    Files.writeString(bands2.resolve("envelope.json"), "{\"format\": \"stream-smarts/bands@2\","
+        + " \"contentHash\": \"" + Fixture.reference().contentHash() + "\"}");
+    final String message = refused(bands2).getMessage();
+    contains(message, bands2.resolve("envelope.json").toString(), "stream-smarts/bands@2",
+        "no longer reads", "retrain with `stream-smarts train`", "stream-smarts/bands@3");
+    // A bands@2 MOJO, as the envelope command reads it (no envelope.json), and in a directory
+    // whose envelope.json claims bands@3.
+    final byte[] mojo2 = Files.readAllBytes(Fixture.mojo("bands2.zip"));
+    final Path mojoOnly = Files.createDirectories(temp.resolve("bands2-mojo"));
+    Files.write(mojoOnly.resolve("bands.zip"), mojo2);
+    contains(assertThrows(ModelException.class,
+        () -> Model.bandsOnly(ModelSource.directory(mojoOnly))).getMessage(),
+        mojoOnly.resolve("bands.zip").toString(), "is a stream-smarts/bands@2 MOJO",
+        "floor_15m.upper", "retrain with `stream-smarts train`");
+    contains(refusedMojo("bands2.zip"), "stream-smarts/bands@2 MOJO", "retrain");
   }
 
   @Test
   void aMojoOfAnotherShapeIsRefusedSayingWhatItHas() throws Exception {
     contains(refusedMojo("wrong-columns.zip"), "has columns [band, hour]", "minute (numeric)");
-    contains(refusedMojo("nine-bands.zip"), "column band has levels", "kwh.upper");
+    // 33 names: kwh.upper left out. 32: two day types, but no step_45m at weekends.
+    final String missing = refusedMojo("missing-band.zip");
+    contains(missing, "column band has 33 levels [activity_3h.ref.weekday,",
+        "; a bands@3 MOJO's levels are exactly the 18 [activity_3h.ref,",
+        "(one day type) or the 34 [activity_3h.ref.weekday,", "kwh.upper", "(two day types)");
+    assertTrue(!missing.substring(0, missing.indexOf(';')).contains("kwh.upper"), missing);
+    contains(refusedMojo("lopsided.zip"), "column band has 32 levels", "step_45m.ref.weekday",
+        "exactly the 18", "or the 34");
     contains(refusedMojo("binomial.zip"), "is a Binomial model", "regression GBM");
   }
 
@@ -148,33 +176,43 @@ class ModelLoadingTest {
     return message;
   }
 
-  /** A real MOJO whose floor_1h.ref was fitted above its upper around 05:15 (slot 31). */
+  /**
+   * A real MOJO (two day types) whose floor_1h.ref at weekends was fitted above its upper around
+   * 05:15 (slot 31).
+   */
   @Test
-  void aRefAboveItsUpperNamesTheFileTheBandAndTheMinute() throws Exception {
+  void aRefAboveItsUpperNamesTheFileTheBandTheDayTypeAndTheMinute() throws Exception {
     final byte[] mojo = Files.readAllBytes(Fixture.mojo("broken-order.zip"));
     final Path dir = Fixture.modelAround(mojo, temp.resolve("broken-order"));
     // The first minute where genmodel's predictions cross, found independently of Bands.
-    final var wrapper = BandsMojo.wrapper(mojo, "test");
+    final BandsMojo.Mojo read = BandsMojo.read(mojo, "test");
+    assertEquals(2, read.dayTypes());
     int first = -1;
     for (int m = 0; m < 1440 && first < 0; m++) {
-      if (BandsMojo.predict(wrapper, Band.FLOOR_1H_REF, m)
-          > BandsMojo.predict(wrapper, Band.FLOOR_1H_UPPER, m)) {
+      if (BandsMojo.predict(read, Band.FLOOR_1H_REF, 1, m)
+          > BandsMojo.predict(read, Band.FLOOR_1H_UPPER, 1, m)) {
         first = m;
       }
+      // On weekdays they never cross.
+      assertTrue(BandsMojo.predict(read, Band.FLOOR_1H_REF, 0, m)
+          <= BandsMojo.predict(read, Band.FLOOR_1H_UPPER, 0, m), "weekday minute " + m);
     }
     assertTrue(first >= 305 && first <= 315, "the crossing is around slot 31: " + first);
     contains(refused(dir).getMessage(), dir.resolve("bands.zip").toString(),
-        "band floor_1h.ref at minute " + first + " (05:", "above floor_1h.upper",
-        "must not exceed");
+        "band floor_1h.ref at minute " + first + " (05:", " of weekends (day type 1) is ",
+        "above floor_1h.upper", "must not exceed");
   }
 
-  /** A real MOJO whose mean_24h.lower was fitted to ln(1 + v) = -0.5 at 16:45 (slot 100). */
+  /**
+   * A real MOJO whose weekday mean_24h.lower was fitted to ln(1 + v) = -0.5 at 16:45 (slot 100).
+   */
   @Test
-  void aNegativeBandNamesTheFileTheBandAndTheMinute() throws Exception {
+  void aNegativeBandNamesTheFileTheBandTheDayTypeAndTheMinute() throws Exception {
     final Path dir = Fixture.modelAround(
         Files.readAllBytes(Fixture.mojo("broken-negative.zip")), temp.resolve("broken-negative"));
     contains(refused(dir).getMessage(), dir.resolve("bands.zip").toString(),
-        "band mean_24h.lower at minute 10", "(16:", "below 0");
+        "band mean_24h.lower at minute 10", "(16:", " of weekdays (day type 0) is -0.",
+        "below 0");
   }
 
   @Test
@@ -192,8 +230,10 @@ class ModelLoadingTest {
         ModelSource.resources(getClass().getClassLoader(), "models/reference/"));
     assertEquals(Fixture.reference().contentHash(), model.contentHash());
     for (int m = 0; m < 1440; m += 61) {
-      assertEquals(Fixture.reference().bands().value(Band.FLOOR_1H_UPPER, m),
-          model.bands().value(Band.FLOOR_1H_UPPER, m));
+      for (int t = 0; t < 2; t++) {
+        assertEquals(Fixture.reference().bands().value(Band.FLOOR_1H_UPPER, t, m),
+            model.bands().value(Band.FLOOR_1H_UPPER, t, m));
+      }
     }
   }
 }

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.streamsmarts.udf.model.Model;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -94,38 +96,47 @@ class ShadedJarIT {
     }
   }
 
-  /** What `stream-smarts train` runs: the printed tables are H2O's own predictions. */
+  /**
+   * What `stream-smarts train` runs: the printed tables are exactly those the UDF classes compute
+   * in this JVM (the relocated genmodel predicts as genmodel does), and H2O's own predictions,
+   * which the training script wrote into the fixture's envelope.json, for a model of two day types
+   * and one of one.
+   */
   @Test
   void javaDashJarEnvelopeMatchesTheTrainedEnvelope() throws Exception {
-    final JsonObject printed = JsonParser.parseString(
-        runJar("envelope", "--model", Fixture.modelDir().toString())).getAsJsonObject();
-    final JsonObject trained = JsonParser.parseString(
-        Files.readString(Fixture.modelDir().resolve("envelope.json"))).getAsJsonObject();
-    final JsonObject want = trained.getAsJsonObject("bands");
-    final JsonObject have = printed.getAsJsonObject("bands");
-    assertEquals(want.keySet(), have.keySet());
-    for (final String measure : want.keySet()) {
-      for (final String bound : want.getAsJsonObject(measure).keySet()) {
-        final JsonArray a = want.getAsJsonObject(measure).getAsJsonArray(bound);
-        final JsonArray b = have.getAsJsonObject(measure).getAsJsonArray(bound);
-        assertEquals(1440, b.size());
-        for (int m = 0; m < 1440; m++) {
-          final double expected = a.get(m).getAsDouble();
-          assertEquals(expected, b.get(m).getAsDouble(), Math.abs(expected) * 1e-6,
-              measure + "." + bound + " at minute " + m);
-        }
+    for (final Path dir : new Path[] {Fixture.modelDir(), Fixture.winterDir()}) {
+      final JsonObject printed = JsonParser.parseString(
+          runJar("envelope", "--model", dir.toString())).getAsJsonObject();
+      final Model model = dir.equals(Fixture.modelDir()) ? Fixture.reference() : Fixture.winter();
+      assertEquals(io.github.streamsmarts.udf.cli.EnvelopeJson.of(model.bands()), printed,
+          dir + ": the jar's tables are the UDF's");
+      final JsonObject trained = JsonParser.parseString(
+          Files.readString(dir.resolve("envelope.json"))).getAsJsonObject();
+      near(trained.get("bands"), printed.get("bands"), dir + " bands");
+      for (final String table : new String[] {"cells", "hours"}) {
+        near(trained.get(table), printed.get(table), dir + " " + table);
       }
     }
-    for (final String table : new String[] {"cells", "hours"}) {
-      assertEquals(trained.getAsJsonArray(table).size(), printed.getAsJsonArray(table).size());
-      for (int i = 0; i < trained.getAsJsonArray(table).size(); i++) {
-        final JsonObject a = trained.getAsJsonArray(table).get(i).getAsJsonObject();
-        final JsonObject b = printed.getAsJsonArray(table).get(i).getAsJsonObject();
-        for (final String bound : new String[] {"lower", "upper"}) {
-          final double expected = a.get(bound).getAsDouble();
-          assertEquals(expected, b.get(bound).getAsDouble(), Math.abs(expected) * 1e-6);
-        }
+  }
+
+  /** The same JSON structure, numbers within a millionth (or a nanowatt: a 0 W band). */
+  private static void near(final JsonElement want, final JsonElement have, final String where) {
+    if (want.isJsonObject()) {
+      assertEquals(want.getAsJsonObject().keySet(), have.getAsJsonObject().keySet(), where);
+      for (final String key : want.getAsJsonObject().keySet()) {
+        near(want.getAsJsonObject().get(key), have.getAsJsonObject().get(key), where + "." + key);
       }
+    } else if (want.isJsonArray()) {
+      final JsonArray a = want.getAsJsonArray();
+      final JsonArray b = have.getAsJsonArray();
+      assertEquals(a.size(), b.size(), where);
+      for (int i = 0; i < a.size(); i++) {
+        near(a.get(i), b.get(i), where + "[" + i + "]");
+      }
+    } else {
+      final double expected = want.getAsDouble();
+      assertEquals(expected, have.getAsDouble(), Math.max(Math.abs(expected) * 1e-6, 1e-9),
+          where);
     }
   }
 
@@ -135,6 +146,13 @@ class ShadedJarIT {
     assertTrue(Double.parseDouble(runJar("score", "--model", dir, "--minute", "270",
         "--floor-15m", "2150", "--floor-1h", "2150", "--floor-3h", "2150", "--mean-24h", "520")
         .trim()) > 1);
+    final String ten = runJar("score", "--model", dir, "--day", "6", "--minute", "270",
+        "--floor-15m", "150", "--step-45m", "2000", "--mean-24h", "520").trim();
+    assertEquals(io.github.streamsmarts.udf.model.Scores.score(Fixture.reference().bands(), 6, 270,
+        150.0, null, null, null, 2000.0, null, null, 520.0).toString(), ten);
+    assertTrue(Double.parseDouble(ten) > 1, ten);
+    assertEquals("null", runJar("score", "--model", dir, "--day", "0", "--minute", "270",
+        "--floor-15m", "2150").trim());
   }
 
   /** The server's slf4j (bound to its log4j) is used, never a copy in the jar. */

@@ -7,10 +7,14 @@ import io.github.streamsmarts.udf.model.Bands;
 
 /**
  * The {@code envelope} command's output, the tables `stream-smarts train` writes into envelope.json
- * (contracts/MODEL-FORMAT.md), in exactly this shape and order:
+ * (contracts/MODEL-FORMAT.md, bands@3), in exactly this shape and order:
  * <pre>
- * {"bands":{"floor_15m":{"ref":[1440],"upper":[1440]},"floor_1h":{...},"floor_3h":{...},
- *           "mean_24h":{"ref":[1440],"lower":[1440]},"kwh":{"lower":[1440],"upper":[1440]}},
+ * {"bands":{"dayTypes":1|2,
+ *           "high":{"floor_15m":{"ref":[[1440] per day type],"upper":[[1440] per day type]},
+ *                   "floor_1h":{...},"floor_3h":{...},"step_20m":{...},"step_45m":{...},
+ *                   "step_90m":{...},"activity_3h":{...}},
+ *           "mean_24h":{"ref":[[1440] per day type],"lower":[[1440] per day type]},
+ *           "kwh":{"lower":[1440],"upper":[1440]}},
  *  "hours":[24 x {hour,lower,upper}],"cells":[168 x {day,hour,lower,upper}, day then hour]}
  * </pre>
  * Numbers are Java's {@code Double.toString}, which parses back to the same double in Java and
@@ -22,12 +26,18 @@ public final class EnvelopeJson {
   }
 
   public static JsonObject of(final Bands bands) {
-    final JsonObject measures = new JsonObject();
-    measures.add("floor_15m", pair(bands, Band.FLOOR_15M_REF, Band.FLOOR_15M_UPPER));
-    measures.add("floor_1h", pair(bands, Band.FLOOR_1H_REF, Band.FLOOR_1H_UPPER));
-    measures.add("floor_3h", pair(bands, Band.FLOOR_3H_REF, Band.FLOOR_3H_UPPER));
-    measures.add("mean_24h", pair(bands, Band.MEAN_24H_REF, Band.MEAN_24H_LOWER));
-    measures.add("kwh", pair(bands, Band.KWH_LOWER, Band.KWH_UPPER));
+    final JsonObject high = new JsonObject();
+    for (int k = 0; k < Bands.HIGH; k++) {
+      high.add(Band.HIGH_MEASURES.get(k), pair(bands, Band.ref(k), Band.upper(k)));
+    }
+    final JsonObject kwh = new JsonObject();
+    kwh.add(Band.KWH_LOWER.bound(), minutes(bands, Band.KWH_LOWER, 0));
+    kwh.add(Band.KWH_UPPER.bound(), minutes(bands, Band.KWH_UPPER, 0));
+    final JsonObject tables = new JsonObject();
+    tables.addProperty("dayTypes", bands.dayTypes());
+    tables.add("high", high);
+    tables.add("mean_24h", pair(bands, Band.MEAN_24H_REF, Band.MEAN_24H_LOWER));
+    tables.add("kwh", kwh);
 
     final JsonArray hours = new JsonArray();
     for (int hour = 0; hour < Bands.HOURS; hour++) {
@@ -49,24 +59,32 @@ public final class EnvelopeJson {
       }
     }
     final JsonObject root = new JsonObject();
-    root.add("bands", measures);
+    root.add("bands", tables);
     root.add("hours", hours);
     root.add("cells", cells);
     return root;
   }
 
-  /** {@code {"<first.bound>":[1440],"<second.bound>":[1440]}} of one measure. */
+  /** {@code {"<first.bound>":[[1440]...],"<second.bound>":[[1440]...]}}, one array a day type. */
   private static JsonObject pair(final Bands bands, final Band first, final Band second) {
     final JsonObject measure = new JsonObject();
-    measure.add(first.bound(), minutes(bands, first));
-    measure.add(second.bound(), minutes(bands, second));
+    measure.add(first.bound(), perDayType(bands, first));
+    measure.add(second.bound(), perDayType(bands, second));
     return measure;
   }
 
-  private static JsonArray minutes(final Bands bands, final Band band) {
+  private static JsonArray perDayType(final Bands bands, final Band band) {
+    final JsonArray types = new JsonArray(bands.dayTypes());
+    for (int t = 0; t < bands.dayTypes(); t++) {
+      types.add(minutes(bands, band, t));
+    }
+    return types;
+  }
+
+  private static JsonArray minutes(final Bands bands, final Band band, final int dayType) {
     final JsonArray values = new JsonArray(Bands.MINUTES);
     for (int m = 0; m < Bands.MINUTES; m++) {
-      values.add(bands.value(band, m));
+      values.add(bands.value(band, dayType, m));
     }
     return values;
   }

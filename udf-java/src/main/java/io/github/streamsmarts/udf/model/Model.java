@@ -8,14 +8,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * A verified model directory (contracts/MODEL-FORMAT.md, {@code stream-smarts/bands@2}): its tables
+ * A verified model directory (contracts/MODEL-FORMAT.md, {@code stream-smarts/bands@3}): its tables
  * computed from {@code bands.zip} and checked, and its identity, the contentHash. Immutable.
  */
 public final class Model {
 
-  public static final String FORMAT = "stream-smarts/bands@2";
-  /** The format before bands@2, refused with a message saying how to get a new model. */
+  public static final String FORMAT = "stream-smarts/bands@3";
+  /** The format before bands@3, refused with a message saying how to get a new model. */
+  public static final String BANDS2_FORMAT = "stream-smarts/bands@2";
+  /** The format before bands@2 (lower.zip and upper.zip), refused the same way. */
   public static final String LEGACY_FORMAT = "stream-smarts/envelope@1";
+  /** What every refusal of an old format says to do. */
+  static final String RETRAIN = "retrain with `stream-smarts train`, which writes " + FORMAT
+      + " (bands.zip), and deploy the new model";
 
   private final Bands bands;
   private final String contentHash;
@@ -48,7 +53,10 @@ public final class Model {
     return new Model(bands, actual, source.describe(""));
   }
 
-  /** The tables from bands.zip alone, for the envelope command: no envelope.json needed. */
+  /**
+   * The tables from bands.zip alone, for the envelope command: no envelope.json needed (a
+   * bands@2 MOJO is recognised by its band names, see {@link BandsMojo#read}).
+   */
   public static Bands bandsOnly(final ModelSource source) {
     refuseLegacy(source);
     return BandsMojo.bands(source.read(ModelSource.BANDS), source.describe(ModelSource.BANDS));
@@ -64,8 +72,7 @@ public final class Model {
 
   private static ModelException legacy(final String where) {
     return new ModelException(where + " holds a " + LEGACY_FORMAT + " model (lower.zip and"
-        + " upper.zip), a format this UDF no longer reads: retrain with `stream-smarts train`,"
-        + " which writes " + FORMAT + " (bands.zip), and deploy the new model");
+        + " upper.zip), a format this UDF no longer reads: " + RETRAIN);
   }
 
   /** Lower-case hex SHA-256 of bands.zip's bytes (MODEL-FORMAT's contentHash). */
@@ -102,6 +109,10 @@ public final class Model {
     final String format = string(root, "format");
     if (LEGACY_FORMAT.equals(format)) {
       throw legacy(name);
+    }
+    if (BANDS2_FORMAT.equals(format)) {
+      throw new ModelException(name + " holds a " + BANDS2_FORMAT + " model, a format this UDF no"
+          + " longer reads: " + RETRAIN);
     }
     if (!FORMAT.equals(format)) {
       throw new ModelException(name + " has format " + format + "; expected " + FORMAT);

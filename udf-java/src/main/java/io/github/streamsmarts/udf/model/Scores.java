@@ -12,14 +12,49 @@ public final class Scores {
   }
 
   /**
-   * The bands@2 score of a reading at a minute of the day:
+   * The bands@3 score of a reading at a day of the week and minute of the day:
    * <pre>
-   * z(x; ref, upper) = (x - ref) / max(upper - ref, 1)     for each floor present
+   * t = 1 if the model has two day types and day is 6 or 7, else 0
+   * z(x; ref, upper) = (x - ref) / max(upper - ref, 1)     for each high measure present
    * l(x; lower, ref) = (x - lower) / max(ref - lower, 1)   for mean_24h when present
-   * high = max z;  low = l
+   * high = max z;  low = l             (bands read at (t, minute))
    * score = high if high &gt; 1, else low if low &lt; 0, else max(high, 0), else min(low, 1), else null
    * </pre>
-   * A NaN, infinite or negative input counts as absent; a minute outside 0..1439 scores null.
+   * A NaN, infinite or negative measure counts as absent; a minute outside 0..1439 scores null;
+   * with two day types a day that is null or outside 1..7 scores null; with one, day is not read.
+   */
+  public static Double score(final Bands bands, final Integer day, final Integer minute,
+      final Double floor15m, final Double floor1h, final Double floor3h, final Double step20m,
+      final Double step45m, final Double step90m, final Double activity3h, final Double mean24h) {
+    if (bands == null || minute == null) {
+      return null;
+    }
+    final int m = minute;
+    if (m < 0 || m >= Bands.MINUTES) {
+      return null;
+    }
+    int row = m;
+    if (bands.dayTypes == 2) {
+      if (day == null) {
+        return null;
+      }
+      final int d = day;
+      if (d < 1 || d > Bands.DAYS) {
+        return null;
+      }
+      if (d >= 6) {
+        row += Bands.MINUTES;
+      }
+    }
+    return at(bands.score, row * Bands.STRIDE, floor15m, floor1h, floor3h, step20m, step45m,
+        step90m, activity3h, mean24h);
+  }
+
+  /**
+   * The 5-argument form (records of a collector writing raw_power version 2): the score above
+   * with the steps and the 3-h activity absent and the weekday tables (day type 0), whatever the
+   * number of day types. Bit for bit {@code score(bands, 1, minute, floor15m, floor1h, floor3h,
+   * null, null, null, null, mean24h)}, with less to do.
    */
   public static Double score(final Bands bands, final Integer minute, final Double floor15m,
       final Double floor1h, final Double floor3h, final Double mean24h) {
@@ -30,43 +65,42 @@ public final class Scores {
     if (m < 0 || m >= Bands.MINUTES) {
       return null;
     }
-    return at(bands.score, m * Bands.STRIDE, floor15m, floor1h, floor3h, mean24h);
+    return floorsAt(bands.score, m * Bands.STRIDE, floor15m, floor1h, floor3h, mean24h);
   }
 
   /**
-   * The score from one minute's eight numbers {@code t[i..i+7]} as {@link Bands#row} lays them out
-   * (what {@link #score(Bands, Integer, Double, Double, Double, Double)} reads from the tables;
-   * the benchmark feeds it genmodel's predictions instead).
+   * The score from one (day type, minute)'s sixteen numbers {@code t[i..i+15]} as
+   * {@link Bands#row} lays them out (what the SQL forms read from the tables; the benchmark feeds
+   * it genmodel's predictions instead).
    *
    * <p>Divisions are what this costs, so only those that can decide the result are made, and the
    * result is still bit for bit the formula's: every denominator is at least 1, so a quotient has
-   * its numerator's sign. A floor at or below its ref (z &lt;= 0) can neither be above 1 nor raise
-   * max(high, 0) above 0, so its z is only computed if no floor is above its ref; the mean's l is
+   * its numerator's sign. A measure at or below its ref (z &lt;= 0) can neither be above 1 nor
+   * raise max(high, 0) above 0, so its z is only computed if it is above its ref; the mean's l is
    * only computed when its numerator is negative (it can only decide the result by being below 0)
-   * or when no floor is present.
+   * or when no high measure is present.
    */
   public static Double at(final double[] t, final int i, final Double floor15m,
-      final Double floor1h, final Double floor3h, final Double mean24h) {
+      final Double floor1h, final Double floor3h, final Double step20m, final Double step45m,
+      final Double step90m, final Double activity3h, final Double mean24h) {
     // Numerators; NaN when the measure is absent (NaN compares false with everything).
-    final double a15 = reading(floor15m) - t[i + Bands.F15_REF];
-    final double a1h = reading(floor1h) - t[i + Bands.F1H_REF];
-    final double a3h = reading(floor3h) - t[i + Bands.F3H_REF];
+    final double a0 = reading(floor15m) - t[i + Bands.F15_REF];
+    final double a1 = reading(floor1h) - t[i + Bands.F1H_REF];
+    final double a2 = reading(floor3h) - t[i + Bands.F3H_REF];
+    final double a3 = reading(step20m) - t[i + Bands.S20_REF];
+    final double a4 = reading(step45m) - t[i + Bands.S45_REF];
+    final double a5 = reading(step90m) - t[i + Bands.S90_REF];
+    final double a6 = reading(activity3h) - t[i + Bands.A3H_REF];
     double high = Double.NaN;
-    if (a15 > 0) {
-      high = a15 / t[i + Bands.F15_D];
+    if (a0 > 0) {
+      high = a0 / t[i + Bands.F15_D];
     }
-    if (a1h > 0) {
-      final double z = a1h / t[i + Bands.F1H_D];
-      if (!(z <= high)) {
-        high = z;
-      }
-    }
-    if (a3h > 0) {
-      final double z = a3h / t[i + Bands.F3H_D];
-      if (!(z <= high)) {
-        high = z;
-      }
-    }
+    high = higher(high, a1, t[i + Bands.F1H_D]);
+    high = higher(high, a2, t[i + Bands.F3H_D]);
+    high = higher(high, a3, t[i + Bands.S20_D]);
+    high = higher(high, a4, t[i + Bands.S45_D]);
+    high = higher(high, a5, t[i + Bands.S90_D]);
+    high = higher(high, a6, t[i + Bands.A3H_D]);
     if (high > 1) {
       return high;
     }
@@ -78,17 +112,68 @@ public final class Scores {
       }
     }
     if (high == high) {
-      // Some floor above its ref: high is in (0, 1].
+      // Some measure above its ref: high is in [0, 1].
       return high;
     }
-    if (a15 == a15 || a1h == a1h || a3h == a3h) {
-      // Floors present, none above its ref: max(high, 0) = 0.
+    if (a0 == a0 || a1 == a1 || a2 == a2 || a3 == a3 || a4 == a4 || a5 == a5 || a6 == a6) {
+      // High measures present, none above its ref: max(high, 0) = 0.
       return 0.0;
     }
     if (b24 == b24) {
       return Math.min(b24 / t[i + Bands.M24_D], 1.0);
     }
     return null;
+  }
+
+  /**
+   * {@link #at} with only the three floors and the mean present (the 5-argument form), the same
+   * steps and the same result; written out so the form pays for four measures, not eight.
+   */
+  static Double floorsAt(final double[] t, final int i, final Double floor15m,
+      final Double floor1h, final Double floor3h, final Double mean24h) {
+    final double a0 = reading(floor15m) - t[i + Bands.F15_REF];
+    final double a1 = reading(floor1h) - t[i + Bands.F1H_REF];
+    final double a2 = reading(floor3h) - t[i + Bands.F3H_REF];
+    double high = Double.NaN;
+    if (a0 > 0) {
+      high = a0 / t[i + Bands.F15_D];
+    }
+    high = higher(high, a1, t[i + Bands.F1H_D]);
+    high = higher(high, a2, t[i + Bands.F3H_D]);
+    if (high > 1) {
+      return high;
+    }
+    final double b24 = reading(mean24h) - t[i + Bands.M24_LOWER];
+    if (b24 < 0) {
+      final double low = b24 / t[i + Bands.M24_D];
+      if (low < 0) {
+        return low;
+      }
+    }
+    if (high == high) {
+      return high;
+    }
+    if (a0 == a0 || a1 == a1 || a2 == a2) {
+      return 0.0;
+    }
+    if (b24 == b24) {
+      return Math.min(b24 / t[i + Bands.M24_D], 1.0);
+    }
+    return null;
+  }
+
+  /**
+   * The larger of {@code high} (NaN: none yet) and {@code a / d}, the latter only computed, and
+   * only counted, when its numerator is above 0 (see {@link #at}).
+   */
+  private static double higher(final double high, final double a, final double d) {
+    if (a > 0) {
+      final double z = a / d;
+      if (!(z <= high)) {
+        return z;
+      }
+    }
+    return high;
   }
 
   /** The measure as a number, or NaN when it is no reading: null, NaN, infinite or negative. */
