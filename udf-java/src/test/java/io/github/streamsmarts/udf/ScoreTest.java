@@ -134,6 +134,27 @@ class ScoreTest {
     assertEquals(0.75, wed(null, null, null, null, 310.0, null, null, 240.0));
   }
 
+  /** Any one high measure present, at or below its ref, makes the score 0 (the mean unread). */
+  @Test
+  void oneHighMeasureAtOrBelowItsRefIsNormalAtZero() {
+    for (int k = 0; k < Bands.HIGH; k++) {
+      for (final double x : new double[] {0.0, WEEKDAY_600[2 * k] / 2, WEEKDAY_600[2 * k]}) {
+        final Double[] alone = new Double[8];
+        alone[k] = x;
+        alone[7] = 320.0;
+        assertEquals(0.0, wed(alone), "measure " + k + " at " + x);
+        alone[7] = null;
+        assertEquals(0.0, wed(alone), "measure " + k + " at " + x + ", no mean");
+      }
+    }
+    for (int k = 0; k < 3; k++) {
+      final Double[] floors = new Double[3];
+      floors[k] = WEEKDAY_600[2 * k] / 2;
+      assertEquals(0.0, five(600, floors[0], floors[1], floors[2], 320.0), "floor " + k);
+      assertEquals(0.0, five(600, floors[0], floors[1], floors[2], null), "floor " + k);
+    }
+  }
+
   @Test
   void normalFromTheMeanWhenNoHighMeasureIsPresentIsClippedAtOne() {
     // l = (320-240)/160 = 0.5

@@ -413,6 +413,12 @@ class ScoreVectorsTest {
           final Double[] alone = new Double[8];
           alone[k] = x[k];
           cases.minute10(day, m, alone);
+          if (k < 7) {
+            // Alone at half its ref, the mean usual: normal at 0 (the mean is not read).
+            alone[k] = v(b, Band.ref(k), t, m) / 2;
+            alone[7] = v(b, Band.MEAN_24H_REF, t, m);
+            cases.minute10(day, m, alone);
+          }
           final Double[] without = x.clone();
           without[k] = null;
           cases.minute10(day, m, without);
@@ -560,6 +566,11 @@ class ScoreVectorsTest {
         }
         cases.minute5(m, with[0], with[1], with[2], with[3]);
       }
+      // Each floor alone at half its ref, the mean usual: normal at 0.
+      final double ref = v(b, Band.MEAN_24H_REF, 0, m);
+      cases.minute5(m, v(b, Band.FLOOR_15M_REF, 0, m) / 2, null, null, ref);
+      cases.minute5(m, null, v(b, Band.FLOOR_1H_REF, 0, m) / 2, null, ref);
+      cases.minute5(m, null, null, v(b, Band.FLOOR_3H_REF, 0, m) / 2, ref);
     }
     final Double[] base5 = {900.0, 700.0, 300.0, 100.0};
     for (final double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,

@@ -79,20 +79,26 @@ public final class Scores {
    * raise max(high, 0) above 0, so its z is only computed if it is above its ref; the mean's l is
    * only computed when its numerator is negative (it can only decide the result by being below 0)
    * or when no high measure is present.
+   *
+   * <p>Whether a high measure is a reading at all is asked only where it matters, too: its
+   * numerator {@code x - ref} is above 0 and finite exactly when x is a reading above its ref (a
+   * negative x gives a negative numerator, +Infinity an infinite one, NaN or NULL a NaN), so the
+   * usual path needs no test of its own per measure; only when none is above its ref does it ask
+   * whether any is present (which makes the score 0).
    */
   public static Double at(final double[] t, final int i, final Double floor15m,
       final Double floor1h, final Double floor3h, final Double step20m, final Double step45m,
       final Double step90m, final Double activity3h, final Double mean24h) {
-    // Numerators; NaN when the measure is absent (NaN compares false with everything).
-    final double a0 = reading(floor15m) - t[i + Bands.F15_REF];
-    final double a1 = reading(floor1h) - t[i + Bands.F1H_REF];
-    final double a2 = reading(floor3h) - t[i + Bands.F3H_REF];
-    final double a3 = reading(step20m) - t[i + Bands.S20_REF];
-    final double a4 = reading(step45m) - t[i + Bands.S45_REF];
-    final double a5 = reading(step90m) - t[i + Bands.S90_REF];
-    final double a6 = reading(activity3h) - t[i + Bands.A3H_REF];
+    // Numerators, unchecked: NaN when the measure is NULL (NaN compares false with everything).
+    final double a0 = raw(floor15m) - t[i + Bands.F15_REF];
+    final double a1 = raw(floor1h) - t[i + Bands.F1H_REF];
+    final double a2 = raw(floor3h) - t[i + Bands.F3H_REF];
+    final double a3 = raw(step20m) - t[i + Bands.S20_REF];
+    final double a4 = raw(step45m) - t[i + Bands.S45_REF];
+    final double a5 = raw(step90m) - t[i + Bands.S90_REF];
+    final double a6 = raw(activity3h) - t[i + Bands.A3H_REF];
     double high = Double.NaN;
-    if (a0 > 0) {
+    if (a0 > 0 && a0 <= Double.MAX_VALUE) {
       high = a0 / t[i + Bands.F15_D];
     }
     high = higher(high, a1, t[i + Bands.F1H_D]);
@@ -115,7 +121,8 @@ public final class Scores {
       // Some measure above its ref: high is in [0, 1].
       return high;
     }
-    if (a0 == a0 || a1 == a1 || a2 == a2 || a3 == a3 || a4 == a4 || a5 == a5 || a6 == a6) {
+    if (present(floor15m) || present(floor1h) || present(floor3h) || present(step20m)
+        || present(step45m) || present(step90m) || present(activity3h)) {
       // High measures present, none above its ref: max(high, 0) = 0.
       return 0.0;
     }
@@ -131,11 +138,11 @@ public final class Scores {
    */
   static Double floorsAt(final double[] t, final int i, final Double floor15m,
       final Double floor1h, final Double floor3h, final Double mean24h) {
-    final double a0 = reading(floor15m) - t[i + Bands.F15_REF];
-    final double a1 = reading(floor1h) - t[i + Bands.F1H_REF];
-    final double a2 = reading(floor3h) - t[i + Bands.F3H_REF];
+    final double a0 = raw(floor15m) - t[i + Bands.F15_REF];
+    final double a1 = raw(floor1h) - t[i + Bands.F1H_REF];
+    final double a2 = raw(floor3h) - t[i + Bands.F3H_REF];
     double high = Double.NaN;
-    if (a0 > 0) {
+    if (a0 > 0 && a0 <= Double.MAX_VALUE) {
       high = a0 / t[i + Bands.F15_D];
     }
     high = higher(high, a1, t[i + Bands.F1H_D]);
@@ -153,7 +160,7 @@ public final class Scores {
     if (high == high) {
       return high;
     }
-    if (a0 == a0 || a1 == a1 || a2 == a2) {
+    if (present(floor15m) || present(floor1h) || present(floor3h)) {
       return 0.0;
     }
     if (b24 == b24) {
@@ -164,16 +171,22 @@ public final class Scores {
 
   /**
    * The larger of {@code high} (NaN: none yet) and {@code a / d}, the latter only computed, and
-   * only counted, when its numerator is above 0 (see {@link #at}).
+   * only counted, when its numerator is above 0 and finite: a reading above its ref (see
+   * {@link #at}).
    */
   private static double higher(final double high, final double a, final double d) {
-    if (a > 0) {
+    if (a > 0 && a <= Double.MAX_VALUE) {
       final double z = a / d;
       if (!(z <= high)) {
         return z;
       }
     }
     return high;
+  }
+
+  /** The measure as it came, NaN when NULL: a reading or not, {@link #at} tells from x - ref. */
+  private static double raw(final Double x) {
+    return x == null ? Double.NaN : x;
   }
 
   /** The measure as a number, or NaN when it is no reading: null, NaN, infinite or negative. */
