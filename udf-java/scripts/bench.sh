@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks the UDF against scoring through h2o-genmodel directly (JMH, Maven profile `bench`):
-# (a) the UDF's 5-argument lookup (and a2, the 2018 form), (b) one EasyPredictModelWrapper of
+# (a) the UDF's 10-argument lookup (a3 on every branch in turn, a5 the 5-argument form, a2 the
+# 2018 form, f the cost of unboxing ten arguments alone), (b) one EasyPredictModelWrapper of
 # bands.zip held in a field, (c) one built per call. Prints scores/s per thread against the target
-# (>= 100 M/s), the ratios a/b and a/c, and checks the scores are identical.
-# Takes about a minute on 2 cores. Usage: udf-java/scripts/bench.sh [MODEL_DIR]
+# (a >= 50 M/s), the ratios a/b and a/c, and checks the scores are identical.
+# Takes about two minutes on 2 cores. Usage: udf-java/scripts/bench.sh [MODEL_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 model="$(cd "${1:-$here/src/test/resources/models/reference}" && pwd)"
