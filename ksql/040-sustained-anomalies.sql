@@ -1,4 +1,5 @@
--- Anomalies that last: per meter and kind, the anomalous readings in the last 15 minutes, kept
+-- Anomalies that last: per meter and kind (the 'hold' rows of 030 are no anomalies, so not counted),
+-- the anomalous readings in the last 15 minutes, kept
 -- only where there are at least 10 of them (with one reading a minute). A kettle is a blip; a
 -- heater left on fills the window. Query it with
 --   SELECT * FROM SUSTAINED_ANOMALIES WHERE meter_key = 'house' EMIT CHANGES;
@@ -24,6 +25,7 @@ CREATE TABLE IF NOT EXISTS SUSTAINED_ANOMALIES WITH (
     LATEST_BY_OFFSET(event_ts) AS last_event_ts
 FROM ANOMOLY_POWER
 WINDOW HOPPING (SIZE 15 MINUTES, ADVANCE BY 1 MINUTE)
+WHERE kind <> 'hold'
 GROUP BY meter_key, kind
 HAVING COUNT(*) >= 10
 EMIT CHANGES;

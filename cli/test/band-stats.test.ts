@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NOT_USED_W, TrailingMeasures } from '@stream-smarts/contracts';
-import { bandStats, DEFAULT_METHOD, emptyGrid, quantile, type DayGrid } from '../src/train/band-stats.js';
-import { tablesFromStats } from '../src/train/tables.js';
+import { bandStats, DEFAULT_METHOD } from '../src/evaluate/benchmark/baselines/bands2-stats.js';
+import { emptyGrid, quantile, type DayGrid } from '../src/train/day-grid.js';
 
 /**
  * The measures (contracts TrailingMeasures) of one-minute readings of power f(day, minute), W; the
@@ -26,7 +26,7 @@ function grid(days: number, f: (d: number, m: number) => number, mean24?: (d: nu
 
 const slot = (hh: number, mm = 0) => (hh * 60 + mm) / 10;
 
-describe('band statistics (MODEL-FORMAT "How train computes the bands")', () => {
+describe('the bands@2 baseline of the detection benchmark: its statistics as it shipped', () => {
   it('quantile interpolates like numpy and H2O', () => {
     expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantile([1, 2, 3, 4], 1)).toBe(4);
@@ -71,11 +71,8 @@ describe('band statistics (MODEL-FORMAT "How train computes the bands")', () => 
     expect(s.slots['mean_24h.ref'][slot(10)]).toBe(600);
     expect(s.slots['mean_24h.lower'][slot(10)]).toBeCloseTo(360, 9);
     // The trailing hour ending at minute m of a ramp 200 + m averages 200 + m − 29.5; hour 4 ends 04:01…05:00.
-    const t = tablesFromStats(s);
-    expect(t.hours[4]!.lower).toBeCloseTo(200 + 240 - 29.5, 9);
-    expect(t.hours[4]!.upper).toBeCloseTo(200 + 299 - 29.5, 9);
-    expect(t.cells).toHaveLength(168);
-    expect(t.bands.floor_1h.upper).toHaveLength(1440);
+    expect(s.slots['kwh.lower'][slot(4)]).toBeCloseTo(200 + 240 - 29.5, 9);
+    expect(s.slots['kwh.upper'][slot(4, 50)]).toBeCloseTo(200 + 299 - 29.5, 9);
   });
 
   it('follows the season up, never down', () => {

@@ -140,7 +140,7 @@ describe('the timeline reducer', () => {
     const red = new TimelineReducer(model, 500, 300);
     const T = Date.parse('2026-01-05T00:00:00Z');
     const n = 200_000;
-    const row = (i: number, floor: number): MeasuredReading => ({ endMs: T + i * 60_000, wh: 2.5, intervalMs: 60_000, file: 'x', line: i, gapMs: 0, day: 1, hour: 0, minute: i % 1440, kwh: 150, coverage: 1, floor_15m: floor, floor_1h: floor, floor_3h: floor, mean_24h: 400 });
+    const row = (i: number, floor: number): MeasuredReading => ({ endMs: T + i * 60_000, wh: 2.5, intervalMs: 60_000, file: 'x', line: i, gapMs: 0, day: 1, hour: 0, minute: i % 1440, kwh: 150, coverage: 1, floor_15m: floor, floor_1h: floor, floor_3h: floor, step_20m: 0, step_45m: 0, step_90m: 0, activity_3h: 20, mean_24h: 400 });
     for (let i = 0; i < n; i++) red.add(row(i, i === 123_456 ? 5000 : i === 654 ? 0 : 150));
     const rows = red.rows();
     expect(rows.length).toBeLessThanOrEqual(4 * 500 + 300);
@@ -159,7 +159,7 @@ describe('the range figure\'s window of recent readings', () => {
     const keep = 3000; // readings kept: less than the first buffer (4096), then more than it
     for (const span of [keep, 10_000]) {
       for (let i = 0; i < 50_000; i++) {
-        w.push({ endMs: T + i * 60_000, minute: i % 1440, floor_15m: i % 7 === 0 ? null : i, floor_1h: i + 0.5, floor_3h: null, mean_24h: i % 2 ? 400 : null });
+        w.push({ endMs: T + i * 60_000, minute: i % 1440, step_20m: i % 7 === 0 ? null : i, floor_1h: i + 0.5, floor_3h: null, mean_24h: i % 2 ? 400 : null });
         w.dropUntil(T + (i - span) * 60_000);
       }
       const pts = w.points();
@@ -167,7 +167,7 @@ describe('the range figure\'s window of recent readings', () => {
       expect(pts[0]!.endMs).toBe(T + (50_000 - span) * 60_000);
       for (let k = 0; k < pts.length; k++) {
         const i = 50_000 - span + k;
-        expect(pts[k]).toEqual({ endMs: T + i * 60_000, minute: i % 1440, floor_15m: i % 7 === 0 ? null : i, floor_1h: i + 0.5, floor_3h: null, mean_24h: i % 2 ? 400 : null });
+        expect(pts[k]).toEqual({ endMs: T + i * 60_000, minute: i % 1440, step_20m: i % 7 === 0 ? null : i, floor_1h: i + 0.5, floor_3h: null, mean_24h: i % 2 ? 400 : null });
       }
       w.dropUntil(Infinity);
       expect(w.size).toBe(0);

@@ -3,7 +3,7 @@ import { readFileSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { loadModel, type ModelFile } from '@stream-smarts/contracts';
+import { HIGH_MEASURES, loadModel, type ModelFile } from '@stream-smarts/contracts';
 import { readHistory } from '../src/train/history.js';
 
 const models = new URL('../../models/', import.meta.url);
@@ -33,8 +33,10 @@ describe('the committed default model', () => {
     expect(rows).toHaveLength(m.history!.rows!);
     expect(new Date(rows[0]!.endMs).toISOString()).toBe(m.history!.from);
     expect(new Date(rows.at(-1)!.endMs).toISOString()).toBe(m.history!.to);
-    // A real profile: every floor's upper band above its usual level, the 24-h band below it.
-    for (const f of ['floor_15m', 'floor_1h', 'floor_3h'] as const) m.bands[f].upper.forEach((u, i) => expect(u).toBeGreaterThan(m.bands[f].ref[i]!));
-    m.bands.mean_24h.lower.forEach((l, i) => expect(l).toBeLessThan(m.bands.mean_24h.ref[i]!));
+    // A real profile: every measure's upper band above its usual level, the 24-h band below it.
+    for (const f of HIGH_MEASURES) m.bands.high[f].upper[0]!.forEach((u, i) => expect(u).toBeGreaterThan(m.bands.high[f].ref[0]![i]!));
+    m.bands.mean_24h.lower[0]!.forEach((l, i) => expect(l).toBeLessThan(m.bands.mean_24h.ref[0]![i]!));
+    expect(m.format).toBe('stream-smarts/bands@3');
+    expect(m.calibration?.['budgetPerWeek']).toBe(0.25);
   });
 });

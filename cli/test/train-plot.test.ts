@@ -44,11 +44,13 @@ describe('plot: svg chart', () => {
     const ramp = (k: number) => Array.from({ length: 1440 }, (_, m) => 100 + k * (m % 60));
     const upper = ramp(20).map((u, m) => (m >= 1080 && m < 1320 ? 100_000 : u));
     const kwh = { lower: ramp(1), upper: ramp(30) };
-    const tables = { bands: { floor_15m: { ref: ramp(1), upper }, floor_1h: { ref: ramp(1), upper: ramp(20) }, floor_3h: { ref: ramp(1), upper: ramp(20) }, mean_24h: { ref: ramp(2), lower: ramp(1) }, kwh }, ...legacyTables(kwh) };
+    const band = (u: number[]) => ({ ref: [ramp(1)], upper: [u] });
+    const high = { floor_15m: band(ramp(20)), floor_1h: band(ramp(20)), floor_3h: band(ramp(20)), step_20m: band(upper), step_45m: band(ramp(20)), step_90m: band(ramp(20)), activity_3h: band(ramp(20)) };
+    const tables = { bands: { dayTypes: 1 as const, high, mean_24h: { ref: [ramp(2)], lower: [ramp(1)] }, kwh }, ...legacyTables(kwh) };
     const pts = Array.from({ length: 300_000 }, (_, i) => ({ x: (i % 1440) / 60, y: 150 }));
-    const svg = renderBandsChart({ tables, points: { floor_15m: pts, floor_1h: pts, floor_3h: pts, mean_24h: pts } });
+    const svg = renderBandsChart({ tables, points: { step_20m: pts, floor_1h: pts, floor_3h: pts, mean_24h: pts } });
     expect(svg.match(/class="panel"/g)).toHaveLength(4);
-    for (const s of ['Lowest power over 15 min (not used where the band fills the chart)', 'Lowest power over 1 h', 'Lowest power over 3 h', '24-h mean', 'time of day (h)', 'alerts (above the band)', 'usual level (median)']) expect(svg).toContain(s);
+    for (const s of ['Power of the last 20 min above the hour before (a load that came on) (not used where the band fills the chart)', 'Lowest power over 1 h', 'Lowest power over 3 h', '24-h mean', 'time of day (h)', 'alerts (above the band)', 'usual level (median)']) expect(svg).toContain(s);
     // The 100 000 W "not used" upper does not stretch the axis: the top tick stays near the real bands.
     expect(svg).not.toMatch(/>100\u2009000</);
     // Thinned: a long history still makes a file a browser opens at once.

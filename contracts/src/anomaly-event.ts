@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MEASURE_NAMES, type MeasureName } from './time/measures.js';
 
 /**
  * The ANOMOLY_POWER event (spelling as in the 2018 original), as ksqlDB writes it with
@@ -10,6 +11,24 @@ import { z } from 'zod';
  */
 
 export type AnomalyKind = 'high' | 'low';
+
+/** A score above this, not above 1, keeps an alerted high episode going (ksql/020's KIND 'hold'). */
+export const HOLD_SCORE = 0.5;
+
+/** What a score says: an anomaly of a kind, a reading that holds an alerted high episode open, or nothing. */
+export type ScoreKind = AnomalyKind | 'hold';
+
+/**
+ * The one threshold rule (what ksql/020 computes as KIND): a score above 1 is unusually high, below
+ * 0 unusually low; above HOLD_SCORE (but not above 1) it is 'hold' — not an anomaly, but not back
+ * to normal either: a heater under a thermostat, or an oven, between two of its on-periods, keeps
+ * its alert's episode open instead of sending "back to normal". Anything else (or no score) is
+ * nothing.
+ */
+export function kindOf(fn: number | null | undefined): ScoreKind | null {
+  if (fn === null || fn === undefined || Number.isNaN(fn)) return null;
+  return fn > 1 ? 'high' : fn < 0 ? 'low' : fn > HOLD_SCORE ? 'hold' : null;
+}
 
 /** The meter an event belongs to when the row names none (single-meter households, 2018 rows). */
 export const DEFAULT_METER_ID = 'house';
@@ -23,6 +42,10 @@ export interface AnomalyEvent {
   /** The model's score; the original flagged fn > 1. */
   fn: number;
   kind: AnomalyKind;
+  /** A 'hold' row: keeps an alerted high episode open, opens nothing (kind is then 'high'). */
+  hold?: boolean;
+  /** The reading's measures, when the row carries them: what the alert says was seen. */
+  measures?: Partial<Record<MeasureName, number>>;
   meterId: string;
   day?: string | number;
   lower?: number;
@@ -47,7 +70,7 @@ const eventTs = z.union([
 const kind = z
   .string()
   .transform((s) => s.trim().toLowerCase())
-  .pipe(z.enum(['high', 'low']));
+  .pipe(z.enum(['high', 'low', 'hold']));
 
 /** The raw row. ksqlDB writes absent columns as null, so optional ones accept null too; unknown columns are ignored. */
 export const AnomalyRowSchema = z.object({
@@ -60,27 +83,33 @@ export const AnomalyRowSchema = z.object({
   DAY: z.union([z.string(), z.number()]).nullish(),
   LOWER: finite.nullish(),
   UPPER: finite.nullish(),
+  // The measures of the reading (ksql/030 carries them), for the alert's words: what was seen.
+  ...(Object.fromEntries(MEASURE_NAMES.map((m) => [m.toUpperCase(), finite.nullish()])) as Record<Uppercase<MeasureName>, ReturnType<typeof finite.nullish>>),
 });
 
 export const AnomalyEventSchema = AnomalyRowSchema.transform((row, ctx): AnomalyEvent => {
-  let k: AnomalyKind;
-  if (row.KIND) k = row.KIND;
-  else if (row.FN > 1) k = 'high';
-  else if (row.FN < 0) k = 'low';
-  else {
+  const k = row.KIND ?? kindOf(row.FN);
+  if (k === null) {
     ctx.addIssue({
       code: 'custom',
       path: ['FN'],
-      message: `FN ${row.FN} is inside the normal band [0, 1] and KIND is absent, so this row is not an anomaly`,
+      message: `FN ${row.FN} is not above ${HOLD_SCORE} nor outside [0, 1] and KIND is absent, so this row is not an anomaly`,
     });
     return z.NEVER;
+  }
+  const measures: Partial<Record<MeasureName, number>> = {};
+  for (const m of MEASURE_NAMES) {
+    const v = row[m.toUpperCase() as Uppercase<MeasureName>];
+    if (v !== null && v !== undefined) measures[m] = v;
   }
   return {
     eventTs: row.EVENT_TS,
     hour: row.HOUR,
     kwh: row.KWH,
     fn: row.FN,
-    kind: k,
+    kind: k === 'hold' ? 'high' : k,
+    ...(k === 'hold' ? { hold: true } : {}),
+    ...(Object.keys(measures).length ? { measures } : {}),
     meterId: row.METER_ID ?? DEFAULT_METER_ID,
     ...(row.DAY !== null && row.DAY !== undefined ? { day: row.DAY } : {}),
     ...(row.LOWER !== null && row.LOWER !== undefined ? { lower: row.LOWER } : {}),
@@ -121,10 +150,11 @@ export function anomalyRow(e: Omit<AnomalyEvent, 'meterId'> & { meterId?: string
     HOUR: e.hour,
     KWH: e.kwh,
     FN: e.fn,
-    KIND: e.kind,
+    KIND: e.hold ? 'hold' : e.kind,
     ...(e.meterId !== undefined ? { METER_ID: e.meterId } : {}),
     ...(e.day !== undefined ? { DAY: e.day } : {}),
     ...(e.lower !== undefined ? { LOWER: e.lower } : {}),
     ...(e.upper !== undefined ? { UPPER: e.upper } : {}),
+    ...Object.fromEntries(Object.entries(e.measures ?? {}).map(([k, v]) => [k.toUpperCase(), v])),
   };
 }

@@ -1,32 +1,39 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { FloorName } from './time/measures.js';
+import { HIGH_MEASURES, type HighMeasure } from './time/measures.js';
 
 /**
- * A trained model (contracts/MODEL-FORMAT.md, `stream-smarts/bands@2`) and the score every part
+ * A trained model (contracts/MODEL-FORMAT.md, `stream-smarts/bands@3`) and the score every part
  * computes from it. The UDF computes the same tables from bands.zip with h2o-genmodel; the shared
  * vectors in contracts/vectors/score-vectors.json hold both sides to the same numbers.
  */
-export const MODEL_FORMAT = 'stream-smarts/bands@2';
+export const MODEL_FORMAT = 'stream-smarts/bands@3';
 export const MINUTES = 1440;
-/** An `upper` at or above this (100 kW) means the horizon is not used at that time of day. */
+/** An `upper` at or above this (100 kW, above any household supply) means the measure is not used then. */
 export const NOT_USED_W = 100_000;
 /** Whether an upper band is "not used": the MOJO renders the 100 000 within a few watts of it. */
 export const isNotUsed = (upper: number): boolean => upper >= 0.9 * NOT_USED_W;
 
-const minuteArray = z.array(z.number()).length(MINUTES);
-const refUpper = z.object({ ref: minuteArray, upper: minuteArray });
+/** Tables by day type (0: Monday–Friday; 1: Saturday, Sunday when the model has two) and minute of the day. */
+const perDayType = z.array(z.array(z.number()).length(MINUTES)).min(1).max(2);
+const refUpper = z.object({ ref: perDayType, upper: perDayType });
 const cell = z.object({ day: z.number().int().min(1).max(7), hour: z.number().int().min(0).max(23), lower: z.number(), upper: z.number() });
 const hourEnvelope = z.object({ hour: z.number().int().min(0).max(23), lower: z.number(), upper: z.number() });
 
-export const bandTablesSchema = z.object({
-  floor_15m: refUpper,
-  floor_1h: refUpper,
-  floor_3h: refUpper,
-  mean_24h: z.object({ ref: minuteArray, lower: minuteArray }),
-  kwh: z.object({ lower: minuteArray, upper: minuteArray }),
-});
+export const bandTablesSchema = z
+  .object({
+    dayTypes: z.union([z.literal(1), z.literal(2)]),
+    high: z.object(Object.fromEntries(HIGH_MEASURES.map((m) => [m, refUpper])) as Record<HighMeasure, typeof refUpper>),
+    mean_24h: z.object({ ref: perDayType, lower: perDayType }),
+    kwh: z.object({ lower: z.array(z.number()).length(MINUTES), upper: z.array(z.number()).length(MINUTES) }),
+  })
+  .superRefine((t, ctx) => {
+    const bad = (path: string[]) => ctx.addIssue({ code: 'custom', path, message: `must have ${t.dayTypes} day type${t.dayTypes === 1 ? '' : 's'}` });
+    for (const m of HIGH_MEASURES) for (const b of ['ref', 'upper'] as const) if (t.high[m][b].length !== t.dayTypes) bad(['high', m, b]);
+    for (const b of ['ref', 'lower'] as const) if (t.mean_24h[b].length !== t.dayTypes) bad(['mean_24h', b]);
+  });
 export type BandTables = z.infer<typeof bandTablesSchema>;
 
 /** What the UDF jar's `envelope` command prints: the tables computed from bands.zip. */
@@ -43,28 +50,29 @@ export const modelFileSchema = jarTablesSchema.extend({
   h2oVersion: z.string().optional(),
   trainedAt: z.string().optional(),
   history: z.object({ from: z.string().optional(), to: z.string().optional(), rows: z.number().int().optional(), rejected: z.number().int().optional(), days: z.number().optional() }).optional(),
+  /** The meter the model was trained for: what one pulse in one interval is worth. */
+  resolution: z.object({ impulsesPerKwh: z.number().positive(), intervalS: z.number().int().positive() }).optional(),
   method: z.record(z.string(), z.unknown()).optional(),
+  calibration: z.record(z.string(), z.unknown()).optional(),
   fit: z.object({ maxAbsWh: z.number() }).optional(),
   holdout: z.record(z.string(), z.unknown()).optional(),
 });
 export type ModelFile = z.infer<typeof modelFileSchema>;
 
 /** The measures a score reads; null, undefined, NaN, infinite or negative means absent. */
-export interface ScoreInputs {
+export type ScoreInputs = {
+  /** ISO day of the week (1 = Monday … 7 = Sunday): which day type's tables. */
+  day?: number | null | undefined;
   minute: number | null | undefined;
-  floor_15m?: number | null | undefined;
-  floor_1h?: number | null | undefined;
-  floor_3h?: number | null | undefined;
-  mean_24h?: number | null | undefined;
-}
+} & Partial<Record<HighMeasure | 'mean_24h', number | null | undefined>>;
 
-/** Which measure decided a score: the floor that rose highest, or the 24-h mean. */
-export type ScoreReason = FloorName | 'mean_24h';
+/** Which measure decided a score: the high measure that rose furthest, or the 24-h mean. */
+export type ScoreReason = HighMeasure | 'mean_24h';
 
 const present = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
 const validInt = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
-/** (x − ref) / max(upper − ref, 1): above 1 the floor is higher than this house ever holds then. */
+/** (x − ref) / max(upper − ref, 1): above 1 the measure is higher than this house goes then. */
 export function floorScore(x: number, ref: number, upper: number): number {
   return (x - ref) / Math.max(upper - ref, 1);
 }
@@ -79,36 +87,49 @@ export function envelopeScore(kwh: number, lower: number, upper: number): number
   return (kwh - lower) / Math.max(upper - lower, 1);
 }
 
+/** The day type of an ISO weekday in a model with `dayTypes` of them; null when the day is needed and not a day. */
+export function dayTypeOf(day: number | null | undefined, dayTypes: 1 | 2): 0 | 1 | null {
+  if (dayTypes === 1) return 0;
+  if (!validInt(day, 1, 7)) return null;
+  return day >= 6 ? 1 : 0;
+}
+
 /** A model problem, naming the file and what is wrong. */
 export class ModelError extends Error {}
 
-const FLOORS: FloorName[] = ['floor_15m', 'floor_1h', 'floor_3h'];
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 /** Checks the rules of MODEL-FORMAT "A model is checked on load"; throws naming the band and minute. */
 export function checkTables(t: JarTables, where: string): void {
-  const bad = (band: string, m: number, what: string) => new ModelError(`${where}: ${band} at minute ${m} (${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}) ${what} — retrain with \`stream-smarts train\``);
+  const b = t.bands;
+  const bad = (band: string, m: number, what: string) => new ModelError(`${where}: ${band} at minute ${m} (${hhmm(m)}) ${what} — retrain with \`stream-smarts train\``);
   const each = (name: string, xs: readonly number[]) => {
     xs.forEach((v, m) => {
       if (!Number.isFinite(v)) throw bad(name, m, `is ${v}, not a finite number`);
       if (v < 0) throw bad(name, m, `is ${v}, below 0`);
     });
   };
-  for (const f of FLOORS) {
-    each(`${f}.ref`, t.bands[f].ref);
-    each(`${f}.upper`, t.bands[f].upper);
-    t.bands[f].ref.forEach((r, m) => {
-      if (r > t.bands[f].upper[m]!) throw bad(`${f}`, m, `has ref ${r} above upper ${t.bands[f].upper[m]}`);
+  const type = (k: number) => (b.dayTypes === 2 ? (k === 0 ? ' (weekdays)' : ' (weekends)') : '');
+  for (const f of HIGH_MEASURES) {
+    for (let k = 0; k < b.dayTypes; k++) {
+      each(`${f}.ref${type(k)}`, b.high[f].ref[k]!);
+      each(`${f}.upper${type(k)}`, b.high[f].upper[k]!);
+      b.high[f].ref[k]!.forEach((r, m) => {
+        if (r > b.high[f].upper[k]![m]!) throw bad(`${f}${type(k)}`, m, `has ref ${r} above upper ${b.high[f].upper[k]![m]}`);
+      });
+    }
+  }
+  for (let k = 0; k < b.dayTypes; k++) {
+    each(`mean_24h.ref${type(k)}`, b.mean_24h.ref[k]!);
+    each(`mean_24h.lower${type(k)}`, b.mean_24h.lower[k]!);
+    b.mean_24h.lower[k]!.forEach((l, m) => {
+      if (l > b.mean_24h.ref[k]![m]!) throw bad(`mean_24h${type(k)}`, m, `has lower ${l} above ref ${b.mean_24h.ref[k]![m]}`);
     });
   }
-  each('mean_24h.ref', t.bands.mean_24h.ref);
-  each('mean_24h.lower', t.bands.mean_24h.lower);
-  t.bands.mean_24h.lower.forEach((l, m) => {
-    if (l > t.bands.mean_24h.ref[m]!) throw bad('mean_24h', m, `has lower ${l} above ref ${t.bands.mean_24h.ref[m]}`);
-  });
-  each('kwh.lower', t.bands.kwh.lower);
-  each('kwh.upper', t.bands.kwh.upper);
-  t.bands.kwh.lower.forEach((l, m) => {
-    if (l > t.bands.kwh.upper[m]!) throw bad('kwh', m, `has lower ${l} above upper ${t.bands.kwh.upper[m]}`);
+  each('kwh.lower', b.kwh.lower);
+  each('kwh.upper', b.kwh.upper);
+  b.kwh.lower.forEach((l, m) => {
+    if (l > b.kwh.upper[m]!) throw bad('kwh', m, `has lower ${l} above upper ${b.kwh.upper[m]}`);
   });
   const seen = new Set<number>();
   for (const c of t.cells) {
@@ -123,7 +144,12 @@ export function checkTables(t: JarTables, where: string): void {
   }
 }
 
+/** The bands of every measure at one minute of one day type, for views and plots. */
+export type BandsAt = Record<HighMeasure, { ref: number; upper: number }> & { mean_24h: { ref: number; lower: number }; kwh: { lower: number; upper: number } };
+
 export class BandsModel {
+  readonly dayTypes: 1 | 2;
+  /** [measure][dayType·1440 + minute] */
   private readonly ref: Float64Array[];
   private readonly upper: Float64Array[];
   private readonly lowLower: Float64Array;
@@ -135,10 +161,13 @@ export class BandsModel {
 
   constructor(readonly file: JarTables & Partial<ModelFile>, where = 'model') {
     checkTables(file, where);
-    this.ref = FLOORS.map((f) => Float64Array.from(file.bands[f].ref));
-    this.upper = FLOORS.map((f) => Float64Array.from(file.bands[f].upper));
-    this.lowLower = Float64Array.from(file.bands.mean_24h.lower);
-    this.lowRef = Float64Array.from(file.bands.mean_24h.ref);
+    const b = file.bands;
+    this.dayTypes = b.dayTypes;
+    const flat = (xs: readonly (readonly number[])[]) => Float64Array.from(xs.flat());
+    this.ref = HIGH_MEASURES.map((f) => flat(b.high[f].ref));
+    this.upper = HIGH_MEASURES.map((f) => flat(b.high[f].upper));
+    this.lowLower = flat(b.mean_24h.lower);
+    this.lowRef = flat(b.mean_24h.ref);
     for (const c of file.cells) {
       this.cellLower[(c.day - 1) * 24 + c.hour] = c.lower;
       this.cellUpper[(c.day - 1) * 24 + c.hour] = c.upper;
@@ -153,20 +182,22 @@ export class BandsModel {
   explain(r: ScoreInputs): { score: number; reason: ScoreReason } | null {
     const m = r.minute;
     if (!validInt(m, 0, MINUTES - 1)) return null;
+    const type = dayTypeOf(r.day, this.dayTypes);
+    if (type === null) return null;
+    const i = type * MINUTES + m;
     let high = -Infinity;
-    let highBy: FloorName = 'floor_15m';
-    const xs = [r.floor_15m, r.floor_1h, r.floor_3h];
-    for (let i = 0; i < 3; i++) {
-      const x = xs[i];
+    let highBy: HighMeasure = HIGH_MEASURES[0];
+    for (let k = 0; k < HIGH_MEASURES.length; k++) {
+      const x = r[HIGH_MEASURES[k]!];
       if (!present(x)) continue;
-      const z = floorScore(x, this.ref[i]![m]!, this.upper[i]![m]!);
+      const z = floorScore(x, this.ref[k]![i]!, this.upper[k]![i]!);
       if (z > high) {
         high = z;
-        highBy = FLOORS[i]!;
+        highBy = HIGH_MEASURES[k]!;
       }
     }
     const hasHigh = high !== -Infinity;
-    const low = present(r.mean_24h) ? lowScore(r.mean_24h, this.lowLower[m]!, this.lowRef[m]!) : null;
+    const low = present(r.mean_24h) ? lowScore(r.mean_24h, this.lowLower[i]!, this.lowRef[i]!) : null;
     if (hasHigh && high > 1) return { score: high, reason: highBy };
     if (low !== null && low < 0) return { score: low, reason: 'mean_24h' };
     if (hasHigh) return { score: Math.max(high, 0), reason: highBy };
@@ -178,30 +209,35 @@ export class BandsModel {
     return this.explain(r)?.score ?? null;
   }
 
+  /**
+   * The five-argument form `ANOMOLY_POWER(minute, floor_15m, floor_1h, floor_3h, mean_24h)` of
+   * raw_power version-2 statements: the steps and the activity absent, the weekday tables.
+   */
+  scoreV2(minute: number | null | undefined, floor15m: number | null | undefined, floor1h: number | null | undefined, floor3h: number | null | undefined, mean24h: number | null | undefined): number | null {
+    return this.score({ day: 1, minute, floor_15m: floor15m, floor_1h: floor1h, floor_3h: floor3h, mean_24h: mean24h });
+  }
+
   /** The 2018 two-argument form. */
   scoreHour(hour: number | null | undefined, kwh: number | null | undefined): number | null {
     if (!validInt(hour, 0, 23) || !present(kwh)) return null;
     return envelopeScore(kwh, this.hourLower[hour]!, this.hourUpper[hour]!);
   }
 
-  /** The day-aware 2018 form (every day of an hour has the same cell in bands@2). */
+  /** The day-aware 2018 form (every day of an hour has the same cell in this format). */
   scoreDay(day: number | null | undefined, hour: number | null | undefined, kwh: number | null | undefined): number | null {
     if (!validInt(day, 1, 7) || !validInt(hour, 0, 23) || !present(kwh)) return null;
     const i = (day - 1) * 24 + hour;
     return envelopeScore(kwh, this.cellLower[i]!, this.cellUpper[i]!);
   }
 
-  /** The bands at a minute of the day, for views and plots. */
-  at(minute: number): Record<FloorName, { ref: number; upper: number }> & { mean_24h: { ref: number; lower: number }; kwh: { lower: number; upper: number } } {
+  /** The bands at a minute of the day (of a weekday, or of the day type of `day`), for views and plots. */
+  at(minute: number, day?: number | null): BandsAt {
+    const i = (dayTypeOf(day ?? 1, this.dayTypes) ?? 0) * MINUTES + minute;
     const b = this.file.bands;
-    const fl = (f: FloorName, i: number) => ({ ref: this.ref[i]![minute]!, upper: this.upper[i]![minute]! });
-    return {
-      floor_15m: fl('floor_15m', 0),
-      floor_1h: fl('floor_1h', 1),
-      floor_3h: fl('floor_3h', 2),
-      mean_24h: { ref: this.lowRef[minute]!, lower: this.lowLower[minute]! },
-      kwh: { lower: b.kwh.lower[minute]!, upper: b.kwh.upper[minute]! },
-    };
+    const out = Object.fromEntries(HIGH_MEASURES.map((f, k) => [f, { ref: this.ref[k]![i]!, upper: this.upper[k]![i]! }])) as unknown as BandsAt;
+    out.mean_24h = { ref: this.lowRef[i]!, lower: this.lowLower[i]! };
+    out.kwh = { lower: b.kwh.lower[minute]!, upper: b.kwh.upper[minute]! };
+    return out;
   }
 
   hourRange(hour: number): { lower: number; upper: number } {
@@ -222,13 +258,19 @@ export function loadModel(modelDir: string): LoadedModel {
     throw new ModelError(err.code === 'ENOENT' ? `no model at ${modelDir}: ${path} does not exist (train one with \`stream-smarts train\`, or pass --model DIR)` : `cannot read ${path}: ${err.message}`);
   }
   const format = (raw as { format?: unknown } | null)?.format;
-  if (format === 'stream-smarts/envelope@1') {
-    throw new ModelError(`${path} is a model of the old format stream-smarts/envelope@1 (one min/max per hour), which this version no longer reads: retrain with \`stream-smarts train --history FILE\``);
+  if (format === 'stream-smarts/envelope@1' || format === 'stream-smarts/bands@2') {
+    throw new ModelError(`${path} is a model of the old format ${String(format)}, which this version no longer reads: retrain with \`stream-smarts train --history FILE\``);
   }
   const parsed = modelFileSchema.safeParse(raw);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new ModelError(`${path} is not a ${MODEL_FORMAT} file: ${i.path.join('.') || '(top)'}: ${i.message}`);
+  }
+  // As the UDF does: a directory whose bands.zip is not the MOJO envelope.json names is refused.
+  const zip = join(modelDir, 'bands.zip');
+  if (existsSync(zip)) {
+    const actual = createHash('sha256').update(readFileSync(zip)).digest('hex');
+    if (actual !== parsed.data.contentHash) throw new ModelError(`${path}: contentHash ${parsed.data.contentHash.slice(0, 12)}… is not the SHA-256 of ${zip} (${actual.slice(0, 12)}…): the directory holds another model's bands.zip — copy the model again, or retrain`);
   }
   return new BandsModel(parsed.data, path) as LoadedModel;
 }

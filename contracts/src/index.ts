@@ -11,3 +11,4 @@ export * from './anomaly-event.js';
 export * from './reading.js';
 export * from './bands.js';
 export * from './history/index.js';
+export * from './bands-schema.js';

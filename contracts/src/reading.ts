@@ -21,6 +21,11 @@ export const ReadingSchema = z.object({
   floor_1h: z.number().finite().nonnegative().nullish(),
   floor_3h: z.number().finite().nonnegative().nullish(),
   mean_24h: z.number().finite().nonnegative().nullish(),
+  // Version 3: absent or null in version-1 and -2 records.
+  step_20m: z.number().finite().nonnegative().nullish(),
+  step_45m: z.number().finite().nonnegative().nullish(),
+  step_90m: z.number().finite().nonnegative().nullish(),
+  activity_3h: z.number().finite().nonnegative().nullish(),
 });
 
 export type Reading = z.infer<typeof ReadingSchema>;

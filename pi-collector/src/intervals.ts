@@ -209,6 +209,10 @@ export class IntervalAccumulator {
       floor_1h: m.floor_1h,
       floor_3h: m.floor_3h,
       mean_24h: m.mean_24h,
+      step_20m: m.step_20m,
+      step_45m: m.step_45m,
+      step_90m: m.step_90m,
+      activity_3h: m.activity_3h,
     });
   }
 

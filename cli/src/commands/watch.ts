@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { kindOf } from '@stream-smarts/contracts';
 import { createContext, type GlobalOptions } from '../context.js';
 import { KsqlClient } from '../ksql/client.js';
 
@@ -51,7 +52,9 @@ Examples:
           const ts = typeof row['EVENT_TS'] === 'number' ? time.format(new Date(row['EVENT_TS'])) : '?';
           const kwh = typeof row['KWH'] === 'number' ? Math.round(row['KWH']) : row['KWH'];
           const fn = typeof row['FN'] === 'number' ? row['FN'].toFixed(2) : row['FN'];
-          ctx.out(`${ts}  ${String(row['METER_KEY'] ?? row['METER_ID'] ?? '')}  ${String(row['KIND'] ?? (Number(row['FN']) > 1 ? 'high' : 'low'))}  ${String(kwh)} Wh/h at hour ${String(row['HOUR'])}  score ${String(fn)}`);
+          // KIND as ksql/020 wrote it, else the one rule it follows (kindOf): a normal row of POWER_STREAM_SCORED is 'normal', not 'low'.
+          const kind = row['KIND'] ?? kindOf(typeof row['FN'] === 'number' ? row['FN'] : null) ?? 'normal';
+          ctx.out(`${ts}  ${String(row['METER_KEY'] ?? row['METER_ID'] ?? '')}  ${String(kind)}  ${String(kwh)} Wh/h at hour ${String(row['HOUR'])}  score ${String(fn)}`);
         }
       } catch (e) {
         if ((e as Error).name !== 'AbortError') throw e;

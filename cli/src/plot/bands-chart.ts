@@ -1,4 +1,4 @@
-import { isNotUsed, type JarTables } from '@stream-smarts/contracts';
+import { isNotUsed, type HighMeasure, type JarTables } from '@stream-smarts/contracts';
 import { renderChart, type Layer, type PanelSpec } from './svg.js';
 
 /**
@@ -12,9 +12,17 @@ export interface BandsChartInput {
   subtitle?: string;
   tables: JarTables;
   /** History values per measure: x = minute of day / 60, y = Wh/h. */
-  points: Partial<Record<'floor_15m' | 'floor_1h' | 'floor_3h' | 'mean_24h', { x: number; y: number }[]>>;
+  points: Partial<Record<ChartMeasure | 'mean_24h', { x: number; y: number }[]>>;
   maxPoints?: number;
 }
+
+/** The high measures drawn, with their panel titles: the early one, and the floors of an hour and of three. */
+export const CHART_MEASURES = [
+  ['step_20m', 'Power of the last 20 min above the hour before (a load that came on)'],
+  ['floor_1h', 'Lowest power over 1 h'],
+  ['floor_3h', 'Lowest power over 3 h'],
+] as const satisfies readonly (readonly [HighMeasure, string])[];
+export type ChartMeasure = (typeof CHART_MEASURES)[number][0];
 
 const GREEN = '#2e9d45';
 const RED = '#d62728';
@@ -48,31 +56,30 @@ function floorPanel(title: string, ref: readonly number[], upper: readonly numbe
 export function renderBandsChart(i: BandsChartInput): string {
   const max = i.maxPoints ?? 3000;
   const b = i.tables.bands;
+  // Weekdays' bands (the only ones of a model with one day type).
   let top = 1;
-  for (const f of ['floor_15m', 'floor_1h', 'floor_3h'] as const) for (const u of b[f].upper) if (!isNotUsed(u) && u > top) top = u;
+  for (const [f] of CHART_MEASURES) for (const u of b.high[f].upper[0]!) if (!isNotUsed(u) && u > top) top = u;
   const yMax = top * 1.15;
   let top24 = 1;
-  for (const r of b.mean_24h.ref) top24 = Math.max(top24, r);
+  for (const r of b.mean_24h.ref[0]!) top24 = Math.max(top24, r);
   for (const p of i.points.mean_24h ?? []) top24 = Math.max(top24, p.y);
   const low: PanelSpec = {
     title: '24-h mean: alerts below the red edge (away, something off)',
     x: { label: 'time of day (h)', min: 0, max: 24, ticks: HOUR_TICKS },
     y: { label: 'Wh/h', min: 0, max: top24 * 1.15 },
     layers: [
-      { kind: 'band', points: steps(b.mean_24h.lower, Infinity).map((p) => ({ x: p.x, lo: 0, hi: p.y })), fill: RED, opacity: 0.14, step: true, stepEnd: 24, label: 'alerts (below the band)' },
-      { kind: 'line', points: steps(b.mean_24h.ref, Infinity), color: GREY, width: 1.2, step: true, stepEnd: 24, label: 'usual level (median)' },
+      { kind: 'band', points: steps(b.mean_24h.lower[0]!, Infinity).map((p) => ({ x: p.x, lo: 0, hi: p.y })), fill: RED, opacity: 0.14, step: true, stepEnd: 24, label: 'alerts (below the band)' },
+      { kind: 'line', points: steps(b.mean_24h.ref[0]!, Infinity), color: GREY, width: 1.2, step: true, stepEnd: 24, label: 'usual level (median)' },
       { kind: 'points', points: thin(i.points.mean_24h ?? [], max), color: POINT, radius: 1, opacity: 0.3, label: 'history' },
     ],
   };
   return renderChart({
     width: 1200,
     height: 820,
-    title: i.title ?? 'What this house does at each time of day, and where the model alerts',
+    title: i.title ?? `What this house does at each time of day, and where the model alerts${b.dayTypes === 2 ? ' (weekdays)' : ''}`,
     ...(i.subtitle ? { subtitle: i.subtitle } : {}),
     panels: [
-      floorPanel('Lowest power over 15 min', b.floor_15m.ref, b.floor_15m.upper, thin(i.points.floor_15m ?? [], max), yMax),
-      floorPanel('Lowest power over 1 h', b.floor_1h.ref, b.floor_1h.upper, thin(i.points.floor_1h ?? [], max), yMax),
-      floorPanel('Lowest power over 3 h', b.floor_3h.ref, b.floor_3h.upper, thin(i.points.floor_3h ?? [], max), yMax),
+      ...CHART_MEASURES.map(([f, title]) => floorPanel(title, b.high[f].ref[0]!, b.high[f].upper[0]!, thin(i.points[f] ?? [], max), yMax)),
       low,
     ],
     columns: 2,

@@ -1,7 +1,7 @@
 import { localTimeToUtc } from '@stream-smarts/pi-collector';
 import { CommandError } from '../command-error.js';
 import { NOT_USED_W, type HistoryReadOptions } from '@stream-smarts/contracts';
-import { renderBandsChart } from './bands-chart.js';
+import { CHART_MEASURES, renderBandsChart } from './bands-chart.js';
 import { readAlerts, readModel, readPlotHistory, readTruth, type HistoryRow, type Model, type PlotHistory } from './inputs.js';
 export const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 import { renderScoreChart } from './score-chart.js';
@@ -86,13 +86,14 @@ export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model
   // One streaming pass gathers what every figure needs: the last days for range, a reduced timeline.
   const hist = o.history ? (cache.history ??= await readPlotHistory(o.history, tz, { days: o.days, from: wFrom, to: wTo, model }, o.read, o.warn)) : undefined;
   const nRows = hist?.count ?? 0;
-  if (o.day !== 'all' && fig !== 'timeline') throw new CommandError(`--day ${o.day}: a stream-smarts/bands@2 model has one profile for every day of the week; leave --day out`);
+  if (o.day !== 'all' && fig !== 'timeline' && model.dayTypes === 1) throw new CommandError(`--day ${o.day}: this model has one profile for every day of the week; leave --day out`);
   if (fig === 'range') {
     // --from/--to cut the history first, so "the last N days" can end on any day (e.g. this morning).
     const recent = hist ? lastDays(hist.recent, o.days, tz) : [];
     const shown = recent.length > 0 ? ` · readings ${fmtDate(recent[0]!.endMs - 1, tz)} to ${fmtDate(recent[recent.length - 1]!.endMs - 1, tz)}` : '';
-    const pts = { floor_15m: [] as { x: number; y: number }[], floor_1h: [] as { x: number; y: number }[], floor_3h: [] as { x: number; y: number }[], mean_24h: [] as { x: number; y: number }[] };
-    for (const r of recent) for (const k of ['floor_15m', 'floor_1h', 'floor_3h', 'mean_24h'] as const) if (r[k] !== null) pts[k].push({ x: r.minute / 60, y: r[k] });
+    const keys = [...CHART_MEASURES.map(([m]) => m), 'mean_24h'] as const;
+    const pts = Object.fromEntries(keys.map((k) => [k, [] as { x: number; y: number }[]])) as Record<(typeof keys)[number], { x: number; y: number }[]>;
+    for (const r of recent) for (const k of keys) if (r[k] !== null) pts[k].push({ x: r.minute / 60, y: r[k] });
     return renderBandsChart({
       tables: model.file,
       points: pts,
@@ -101,8 +102,8 @@ export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model
     });
   }
   if (fig === 'score') {
-    const b = model.file.bands.floor_1h;
-    const band = Array.from({ length: 144 }, (_, k) => ({ hour: k / 6, until: (k + 1) / 6, lower: b.ref[k * 10 + 5]!, upper: Math.min(b.upper[k * 10 + 5]!, NOT_USED_W) }));
+    const b = model.file.bands.high.floor_1h;
+    const band = Array.from({ length: 144 }, (_, k) => ({ hour: k / 6, until: (k + 1) / 6, lower: b.ref[0]![k * 10 + 5]!, upper: Math.min(b.upper[0]![k * 10 + 5]!, NOT_USED_W) }));
     return renderScoreChart({ band, ...(o.title ? { title: o.title } : {}) });
   }
   if (!o.history && !o.alerts) throw new CommandError('the timeline figure needs --history FILE (readings) or --alerts FILE (a run\'s alerts), or both');

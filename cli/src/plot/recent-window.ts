@@ -1,9 +1,11 @@
 import type { MeasuredReading } from '@stream-smarts/contracts';
+import { CHART_MEASURES, type ChartMeasure } from './bands-chart.js';
 
 /** What the range figure draws of a reading: when, its minute of the day, its measures. */
-export type RecentPoint = Pick<MeasuredReading, 'endMs' | 'minute' | 'floor_15m' | 'floor_1h' | 'floor_3h' | 'mean_24h'>;
+export type RecentPoint = Pick<MeasuredReading, 'endMs' | 'minute' | ChartMeasure | 'mean_24h'>;
 
-const COLS = 6;
+const KEYS = [...CHART_MEASURES.map(([m]) => m), 'mean_24h'] as const;
+const COLS = 2 + KEYS.length;
 
 /**
  * The readings of the last days, kept as numbers in one Float64Array rather than as reading
@@ -23,10 +25,7 @@ export class RecentWindow {
     const b = this.buf;
     b[o] = r.endMs;
     b[o + 1] = r.minute;
-    b[o + 2] = r.floor_15m ?? NaN;
-    b[o + 3] = r.floor_1h ?? NaN;
-    b[o + 4] = r.floor_3h ?? NaN;
-    b[o + 5] = r.mean_24h ?? NaN;
+    for (let k = 0; k < KEYS.length; k++) b[o + 2 + k] = r[KEYS[k]!] ?? NaN;
     this.tail++;
   }
 
@@ -45,7 +44,9 @@ export class RecentWindow {
     for (let i = this.head, k = 0; i < this.tail; i++, k++) {
       const o = i * COLS;
       const b = this.buf;
-      out[k] = { endMs: b[o]!, minute: b[o + 1]!, floor_15m: nul(b[o + 2]!), floor_1h: nul(b[o + 3]!), floor_3h: nul(b[o + 4]!), mean_24h: nul(b[o + 5]!) };
+      const p = { endMs: b[o]!, minute: b[o + 1]! } as RecentPoint;
+      for (let c = 0; c < KEYS.length; c++) p[KEYS[c]!] = nul(b[o + 2 + c]!);
+      out[k] = p;
     }
     return out;
   }

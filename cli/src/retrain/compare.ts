@@ -1,7 +1,7 @@
-import type { BandsModel } from '@stream-smarts/contracts';
+import { HIGH_MEASURES, type BandsModel, type ScoreInputs } from '@stream-smarts/contracts';
 import type { EpisodeRules } from '@stream-smarts/notifier';
-import { inject, stepAt, stepEnd, type Grid, type Plan, type Window } from '../evaluate/benchmark/protocol.js';
-import { alertsOf, countWindow, measureSeries, type Measured, type StepScorer } from '../evaluate/benchmark/runner.js';
+import { inject, stepAt, stepEnd, type Grid, type Planned, type Window } from '../evaluate/benchmark/protocol.js';
+import { alertsOf, countWindow, dayOfWeek, measureSeries, type Measured, type StepScorer } from '../evaluate/benchmark/runner.js';
 
 /**
  * The candidate against the current model on the held-back week(s), counted exactly as the
@@ -15,7 +15,7 @@ import { alertsOf, countWindow, measureSeries, type Measured, type StepScorer } 
  * - a week away (the house's own lowest-use day of the 30 before, repeated): injected from the
  *   first held-back day, found or not, and minutes to its first low alert.
  *
- * Both models score the same measured steps (contracts TrailingMeasures) with the bands@2 score,
+ * Both models score the same measured steps (contracts TrailingMeasures) with the model's score,
  * as the UDF does.
  */
 
@@ -59,7 +59,15 @@ export function lateness(rules: EpisodeRules): { heaterMin: number; awayMin: num
 const nan = (x: number) => (Number.isNaN(x) ? null : x);
 
 function scorer(g: Grid, m: Measured, model: BandsModel): StepScorer {
-  return (i) => model.score({ minute: g.minute[i]!, floor_15m: nan(m.floor_15m[i]!), floor_1h: nan(m.floor_1h[i]!), floor_3h: nan(m.floor_3h[i]!), mean_24h: nan(m.mean_24h[i]!) });
+  const dow = dayOfWeek(g);
+  const r = { minute: 0, day: 0 } as ScoreInputs;
+  return (i) => {
+    r.minute = g.minute[i]!;
+    r.day = dow[g.day[i]!]!;
+    for (const c of HIGH_MEASURES) r[c] = nan(m[c][i]!);
+    r.mean_24h = nan(m.mean_24h[i]!);
+    return model.score(r);
+  };
 }
 
 const median = (xs: number[]) => {
@@ -69,7 +77,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[k]! : (s[k - 1]! + s[k]!) / 2;
 };
 
-const EMPTY: Plan = { away: [], 'heater-night': [], 'heater-evening': [], oven: [], fridge: [] };
 
 function localDate(g: Grid, d: number): string {
   const t = stepEnd(g, stepAt(g, d, 0)) - 1;
@@ -104,7 +111,7 @@ export function compareModels(g: Grid, fromDay: number, toDay: number, models: r
     f.falseAt = r.falseAt.map((x) => new Date(x.at).toISOString());
   });
 
-  const trial = (plan: Plan, into: (f: ModelFigures) => ModelFigures['heater'] | ModelFigures['away'], day: number) => {
+  const trial = (plan: Planned[], into: (f: ModelFigures) => ModelFigures['heater'] | ModelFigures['away'], day: number) => {
     const { w, events } = inject(g, plan);
     const m = measureSeries(g, w);
     models.forEach((model, k) => {
@@ -115,8 +122,8 @@ export function compareModels(g: Grid, fromDay: number, toDay: number, models: r
       if (events[0]?.evidence) (t as ModelFigures['away']).evidence = events[0].evidence;
     });
   };
-  for (const d of hb.heaterNights) trial({ ...EMPTY, 'heater-night': [d] }, (f) => f.heater, d);
-  trial({ ...EMPTY, away: [fromDay] }, (f) => f.away, fromDay);
+  for (const d of hb.heaterNights) trial([{ scenario: 'heater', day: d, kw: 2, startHour: 2, shape: 'steady' }], (f) => f.heater, d);
+  trial([{ scenario: 'away', day: fromDay }], (f) => f.away, fromDay);
 
   for (const f of figures) {
     for (const t of [f.heater, f.away]) {

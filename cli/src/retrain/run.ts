@@ -6,7 +6,8 @@ import { toGrid, type Grid } from '../evaluate/benchmark/protocol.js';
 import { LocalH2OError } from '../h2o/errors.js';
 import { requireJava } from '../h2o/java.js';
 import { noProgress, pauseForLogs, type Progress } from '../h2o/progress.js';
-import { bandMethodSchema, DEFAULT_METHOD, type BandMethod } from '../train/band-stats.js';
+import { DEFAULT_BUDGET } from '../train/bands3/calibrate.js';
+import { bands3MethodSchema, DEFAULT_BANDS3, type Bands3Method } from '../train/bands3/stats.js';
 import { buildModelFile, type ModelFile } from '../train/envelope.js';
 import { TrainError } from '../train/errors.js';
 import { fitModel, type Fitted } from '../train/fit.js';
@@ -50,6 +51,8 @@ export interface RetrainOptions extends TrainerSettings {
   timezone: string;
   /** Days to train on; default 90. */
   days?: number;
+  /** The meter's constant when the current model does not record one; default 1000. */
+  impulsesPerKwh?: number;
   /** Weeks held back for the comparison; default 1. */
   compareWeeks?: number;
   /** Where models/<id> and `current` live; default `models`. */
@@ -100,7 +103,7 @@ export interface RetrainResult {
   decision: { ship: boolean; forced: boolean; dryRun: boolean; why: string };
   /** The model written and pointed at by models/current (not in a dry run, not when kept). */
   shipped: (ModelSummary & { current: string }) | null;
-  method: { source: 'current model' | 'default'; seeW: number };
+  method: { source: 'current model' | 'default'; budgetPerWeek: number; impulsesPerKwh: number };
   timezone: string;
   h2o: { url: string; local: boolean } | null;
   timings: { readMs: number; trainMs: number; compareMs: number; writeMs: number; totalMs: number };
@@ -157,8 +160,12 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
   if (cur.model && cur.model.file.timezone !== o.timezone) {
     o.log?.warn({ current: cur.model.file.timezone, retrain: o.timezone }, `the current model was trained in ${cur.model.file.timezone}, this run reads days in ${o.timezone} (STREAM_SMARTS_TIMEZONE): the collector's time zone is the one to use`);
   }
-  const parsedMethod = cur.model ? bandMethodSchema.safeParse(cur.model.file.method) : undefined;
-  const method: BandMethod = parsedMethod?.success ? parsedMethod.data : DEFAULT_METHOD;
+  // The candidate is trained as the current model was: its method, its meter, its alert budget.
+  const parsedMethod = cur.model ? bands3MethodSchema.safeParse(cur.model.file.method) : undefined;
+  const method: Bands3Method = parsedMethod?.success ? parsedMethod.data : DEFAULT_BANDS3;
+  const calibrated = cur.model?.file.calibration?.['budgetPerWeek'];
+  const budget = { perWeek: typeof calibrated === 'number' && calibrated > 0 ? calibrated : DEFAULT_BUDGET.perWeek };
+  const impulsesPerKwh = cur.model?.file.resolution?.impulsesPerKwh ?? o.impulsesPerKwh ?? 1000;
   try {
     await requireJava('retrain trains with a local H2O when none answers at H2O_URL, and reads the MOJO with the UDF jar');
   } catch (e) {
@@ -256,8 +263,9 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
   });
   const h2o = new H2OClient(server.url);
   const stage = (name: string, f: number) => progress.stage(name, f);
+  const resolution = { impulsesPerKwh, intervalS: Math.round((kr.intervalMs[n - 1] ?? 60_000) / 1000) };
   const fit = (dg: Parameters<typeof fitModel>[0], label: string, base: number) =>
-    fitModel(dg, { h2o, jar: udf.jar, method, onProgress: (s, f) => stage(`${label}: ${s}`, base + 0.45 * f) });
+    fitModel(dg, { resolution, method, rules, budget, h2o, jar: udf.jar, onProgress: (s, f) => stage(`${label}: ${s}`, base + 0.45 * f) });
 
   let candidateFit: Fitted | undefined;
   let holdout: HoldoutResult | undefined;
@@ -331,6 +339,9 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
       trainedAt: now,
       history: { from: trained[0]?.endMs ?? kr.endMs[0]!, to: trained.at(-1)?.endMs ?? kr.endMs[n - 1]!, rows: trained.length, rejected: kr.skipped, days: last - shipFrom },
       method,
+      resolution,
+      calibration: shipFit.calibration,
+      budgetPerWeek: budget.perWeek,
       bandsZip: shipFit.mojo,
       predicted: shipFit.tables,
       fitMaxAbsWh: shipFit.fitMaxAbsWh,
@@ -367,7 +378,7 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
     verdict,
     decision: decision!,
     shipped,
-    method: { source: parsedMethod?.success ? 'current model' : 'default', seeW: method.seeW },
+    method: { source: parsedMethod?.success ? 'current model' : 'default', budgetPerWeek: budget.perWeek, impulsesPerKwh },
     timezone: o.timezone,
     h2o: { url: server.url, local: server.local !== undefined },
     timings: { readMs: tRead - t0, trainMs: tTrain, compareMs: tCompare, writeMs: tEnd - tWrite0, totalMs: tEnd - t0 },

@@ -45,7 +45,8 @@ export class ReadingPipeline {
     this.listener.reading?.(s);
     let alerts: Alert[];
     if (s.kind !== null) {
-      this.counts.anomalies++;
+      // A 'hold' reading goes to the alert core as ksqlDB sends it (it keeps an alerted episode open); it is no anomaly.
+      if (s.kind !== 'hold') this.counts.anomalies++;
       alerts = await this.stage.observe(anomalyEventOf(s));
     } else {
       alerts = this.stage.advance ? await this.stage.advance(r.ts, { meterId: r.meter_id, ts: r.ts, kwh: r.kwh, fn: s.fn, lower: s.lower, upper: s.upper }) : [];

@@ -1,11 +1,12 @@
-import type { AnomalyEvent, AnomalyKind, BandsModel, Reading, ScoreReason } from '@stream-smarts/contracts';
+import { kindOf, MEASURE_NAMES, type AnomalyEvent, type BandsModel, type MeasureName, type Reading, type ScoreKind, type ScoreReason } from '@stream-smarts/contracts';
 
 /** One reading with the model's verdict: what ksql/020 computes as FN and KIND. */
 export interface ScoredReading {
   reading: Reading;
   /** null when the reading cannot be scored yet (its windows are still filling) or at all. */
   fn: number | null;
-  kind: AnomalyKind | null;
+  /** kindOf(fn): high, low, hold (keeps an alerted high episode open), or null. */
+  kind: ScoreKind | null;
   /** The measure that decided the score, its value and its band (Wh/h). */
   measure: ScoreReason | 'kwh';
   value: number;
@@ -13,32 +14,52 @@ export interface ScoredReading {
   upper: number;
 }
 
-const LABEL: Record<ScoredReading['measure'], string> = { floor_15m: '15-min floor', floor_1h: '1-h floor', floor_3h: '3-h floor', mean_24h: '24-h mean', kwh: 'hour' };
+const LABEL: Record<ScoredReading['measure'], string> = {
+  floor_15m: '15-min floor',
+  floor_1h: '1-h floor',
+  floor_3h: '3-h floor',
+  step_20m: '20-min step',
+  step_45m: '45-min step',
+  step_90m: '90-min step',
+  activity_3h: '3-h activity',
+  mean_24h: '24-h mean',
+  kwh: 'hour',
+};
 export const measureLabel = (m: ScoredReading['measure']) => LABEL[m];
 
 /**
- * Scores like ksql/020: ANOMOLY_POWER(minute, floor_15m, floor_1h, floor_3h, mean_24h) for a
- * reading that carries its minute (raw_power version 2), the 2018 ANOMOLY_POWER(day, hour, kwh)
- * for one that does not; high above 1.0, low below 0.0 — the same thresholds, so `run` flags
- * exactly the readings the Kafka stack would.
+ * Scores like ksql/020: ANOMOLY_POWER(day, minute, floor_15m, …, mean_24h) for a reading that
+ * carries its minute (raw_power version 2 or 3; a version-2 reading has no steps, which count as
+ * absent), the 2018 ANOMOLY_POWER(day, hour, kwh) for one that does not; the kind by kindOf, the
+ * same rule as KIND — so `run` flags exactly the readings the Kafka stack would.
  */
 export function scoreReading(model: BandsModel, r: Reading): ScoredReading {
-  const kindOf = (fn: number | null): AnomalyKind | null => (fn === null ? null : fn > 1 ? 'high' : fn < 0 ? 'low' : null);
   if (r.minute === null || r.minute === undefined) {
     const fn = model.scoreDay(r.day, r.hour, r.kwh);
     const b = model.hourRange(r.hour);
     return { reading: r, fn, kind: kindOf(fn), measure: 'kwh', value: r.kwh, lower: b.lower, upper: b.upper };
   }
-  const e = model.explain({ minute: r.minute, floor_15m: r.floor_15m, floor_1h: r.floor_1h, floor_3h: r.floor_3h, mean_24h: r.mean_24h });
-  const at = model.at(r.minute);
+  const e = model.explain({ ...r, minute: r.minute });
+  const at = model.at(r.minute, r.day);
   if (e === null) return { reading: r, fn: null, kind: null, measure: 'floor_15m', value: NaN, lower: at.floor_15m.ref, upper: at.floor_15m.upper };
   if (e.reason === 'mean_24h') return { reading: r, fn: e.score, kind: kindOf(e.score), measure: 'mean_24h', value: r.mean_24h!, lower: at.mean_24h.lower, upper: at.mean_24h.ref };
   const f = at[e.reason];
   return { reading: r, fn: e.score, kind: kindOf(e.score), measure: e.reason, value: r[e.reason]!, lower: f.ref, upper: f.upper };
 }
 
-/** The ANOMOLY_POWER row ksqlDB would write for an anomalous reading, as the alert core takes it. */
+/** The measures a reading carries, for the alert's words. */
+export function measuresOf(r: Reading): Partial<Record<MeasureName, number>> {
+  const out: Partial<Record<MeasureName, number>> = {};
+  for (const m of MEASURE_NAMES) {
+    const v = r[m];
+    if (v !== null && v !== undefined) out[m] = v;
+  }
+  return out;
+}
+
+/** The ANOMOLY_POWER row ksqlDB would write for a reading whose kind is not null, as the alert core takes it. */
 export function anomalyEventOf(s: ScoredReading): AnomalyEvent {
   const r = s.reading;
-  return { eventTs: r.ts, meterId: r.meter_id, day: r.day, hour: r.hour, kwh: r.kwh, fn: s.fn!, kind: s.kind!, lower: s.lower, upper: s.upper };
+  const hold = s.kind === 'hold';
+  return { eventTs: r.ts, meterId: r.meter_id, day: r.day, hour: r.hour, kwh: r.kwh, fn: s.fn!, kind: hold ? 'high' : (s.kind as 'high' | 'low'), ...(hold ? { hold: true } : {}), measures: measuresOf(r), lower: s.lower, upper: s.upper };
 }

@@ -1,5 +1,5 @@
 import type { Delivered } from '@stream-smarts/notifier';
-import { isNotUsed } from '@stream-smarts/contracts';
+import { isNotUsed, MEASURE_NAMES } from '@stream-smarts/contracts';
 import { measureLabel, type ScoredReading } from './score.js';
 
 export interface RunSummary {
@@ -70,14 +70,16 @@ export class LiveView {
       if (!this.o.json) this.o.out(`${'date time'.padEnd(this.pad)}${'Wh/h'.padStart(7)}  ${'measure'.padEnd(13)}${'value'.padStart(6)}  ${'normal'.padStart(12)}  ${'score'.padStart(6)}   (the run now spans more than a day)`);
     }
     if (this.o.json) {
-      this.o.out(JSON.stringify({ type: 'reading', ts: r.ts, time: new Date(r.ts).toISOString(), meter_id: r.meter_id, day: r.day, hour: r.hour, minute: r.minute ?? null, kwh: r.kwh, wh: r.wh, floor_15m: r.floor_15m ?? null, floor_1h: r.floor_1h ?? null, floor_3h: r.floor_3h ?? null, mean_24h: r.mean_24h ?? null, measure: s.measure, value: Number.isFinite(s.value) ? s.value : null, lower: s.lower, upper: s.upper, score: s.fn, kind: s.kind }));
+      this.o.out(JSON.stringify({ type: 'reading', ts: r.ts, time: new Date(r.ts).toISOString(), meter_id: r.meter_id, day: r.day, hour: r.hour, minute: r.minute ?? null, kwh: r.kwh, wh: r.wh, ...Object.fromEntries(MEASURE_NAMES.map((m) => [m, r[m] ?? null])), measure: s.measure, value: Number.isFinite(s.value) ? s.value : null, lower: s.lower, upper: s.upper, score: s.fn, kind: s.kind }));
       return;
     }
-    const turned = s.kind !== this.lastKind;
-    this.lastKind = s.kind;
+    // A 'hold' reading is not an anomaly: it only keeps an alerted episode open.
+    const kind = s.kind === 'hold' ? null : s.kind;
+    const turned = kind !== this.lastKind;
+    this.lastKind = kind;
     if (!turned && r.ts % (this.o.everyMin * 60_000) !== 0) return;
     const score = s.fn === null ? '—' : s.fn.toFixed(2);
-    const mark = s.kind === 'high' ? '  HIGH' : s.kind === 'low' ? '  LOW' : turned ? '  normal again' : '';
+    const mark = kind === 'high' ? '  HIGH' : kind === 'low' ? '  LOW' : turned ? '  normal again' : '';
     // The band of the measure that decided the score: a floor's usual level to its upper band, or the 24-h mean's lower band to its usual level.
     const normal = s.fn === null ? 'filling' : isNotUsed(s.upper) ? `≥ ${fmt(s.lower)}` : `${fmt(s.lower)}–${fmt(s.upper)}`;
     const value = Number.isFinite(s.value) ? fmt(s.value) : '—';

@@ -3,14 +3,15 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { jarTablesSchema, MODEL_FORMAT, type JarTables, type ModelFile } from '@stream-smarts/contracts';
-import type { BandMethod } from './band-stats.js';
+import { HIGH_MEASURES, jarTablesSchema, MODEL_FORMAT, NOT_USED_W, type JarTables, type ModelFile } from '@stream-smarts/contracts';
+import type { Calibration } from './bands3/calibrate.js';
+import type { Bands3Method, Resolution } from './bands3/stats.js';
 import { TrainError } from './errors.js';
 
 const run = promisify(execFile);
 
 /**
- * envelope.json (contracts/MODEL-FORMAT.md, stream-smarts/bands@2). Its tables are what bands.zip
+ * envelope.json (contracts/MODEL-FORMAT.md, stream-smarts/bands@3). Its tables are what bands.zip
  * predicts, computed by the UDF jar's `envelope` command with h2o-genmodel — never re-implemented
  * here — so the UDF, `run` and the plots agree to the bit.
  */
@@ -60,6 +61,18 @@ export async function predictTables(modelDir: string, jar = findUdfJar()): Promi
   return parsed.data;
 }
 
+/** Every table of a model as [name, minute values] pairs: each band of each day type, and the 2018 envelope. */
+export function tableRows(t: JarTables): [string, readonly number[]][] {
+  const out: [string, readonly number[]][] = [];
+  const b = t.bands;
+  for (let k = 0; k < b.dayTypes; k++) {
+    for (const m of HIGH_MEASURES) out.push([`${m}.ref[${k}]`, b.high[m].ref[k]!], [`${m}.upper[${k}]`, b.high[m].upper[k]!]);
+    out.push([`mean_24h.ref[${k}]`, b.mean_24h.ref[k]!], [`mean_24h.lower[${k}]`, b.mean_24h.lower[k]!]);
+  }
+  out.push(['kwh.lower', b.kwh.lower], ['kwh.upper', b.kwh.upper]);
+  return out;
+}
+
 /**
  * The largest difference, Wh/h, between the MOJO's tables and the statistics it was fitted to, at
  * the minutes it was fitted at (each slot's middle minute; between them the GBM's splits decide
@@ -67,13 +80,13 @@ export async function predictTables(modelDir: string, jar = findUdfJar()): Promi
  */
 export function maxAbsDiff(a: JarTables, b: JarTables, slotMinutes = 10): number {
   let worst = 0;
-  for (const [measure, bands] of Object.entries(a.bands)) {
-    for (const [band, xs] of Object.entries(bands as Record<string, number[]>)) {
-      const ys = (b.bands as Record<string, Record<string, number[]>>)[measure]![band]!;
-      for (let m = slotMinutes / 2; m < xs.length; m += slotMinutes) {
-        const d = Math.abs(xs[m]! - ys[m]!);
-        worst = Math.max(worst, ys[m]! >= 100_000 ? d / 1000 : d);
-      }
+  const theirs = new Map(tableRows(b));
+  for (const [name, xs] of tableRows(a)) {
+    const ys = theirs.get(name);
+    if (!ys) return Infinity;
+    for (let m = slotMinutes / 2; m < xs.length; m += slotMinutes) {
+      const d = Math.abs(xs[m]! - ys[m]!);
+      worst = Math.max(worst, ys[m]! >= NOT_USED_W ? d / 1000 : d);
     }
   }
   return worst;
@@ -85,7 +98,11 @@ export interface ModelFileInput {
   h2oVersion: string;
   trainedAt: Date;
   history: { from: number; to: number; rows: number; rejected: number; days: number };
-  method: BandMethod;
+  method: Bands3Method;
+  resolution: Resolution;
+  calibration: Calibration;
+  /** The alert budget calibrated to, alerts a week of each kind. */
+  budgetPerWeek: number;
   bandsZip: Uint8Array;
   predicted: JarTables;
   fitMaxAbsWh: number;
@@ -99,11 +116,13 @@ export function buildModelFile(i: ModelFileInput): ModelFile {
     contentHash: contentHash(i.bandsZip),
     timezone: i.timezone,
     unit: 'Wh/h',
-    algorithm: 'H2O GBM distribution=gaussian over per-slot band statistics',
+    algorithm: 'per-slot edges with margins calibrated to the alert budget; H2O GBM distribution=gaussian over the bands',
     h2oVersion: i.h2oVersion,
     trainedAt: i.trainedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     history: { from: new Date(i.history.from).toISOString(), to: new Date(i.history.to).toISOString(), rows: i.history.rows, rejected: i.history.rejected, days: i.history.days },
+    resolution: i.resolution,
     method: i.method as unknown as Record<string, unknown>,
+    calibration: { budgetPerWeek: i.budgetPerWeek, ...i.calibration } as unknown as Record<string, unknown>,
     bands: i.predicted.bands,
     hours: [...i.predicted.hours].sort((a, b) => a.hour - b.hour),
     cells: [...i.predicted.cells].sort((a, b) => a.day - b.day || a.hour - b.hour),

@@ -1,18 +1,18 @@
 import { redactUrl } from '@stream-smarts/contracts';
-import { BAND_NAMES, type BandStats } from './band-stats.js';
+import type { SlotBands } from './bands3/tables.js';
 import { TrainError } from './errors.js';
 import type { H2OClient } from './h2o-client.js';
 import { mojoBlockedError } from './h2o-help.js';
 
 /**
  * Trains bands.zip on a real H2O: one GBM over one row per (band, slot), as
- * contracts/MODEL-FORMAT.md ("The MOJO") fixes — `band` categorical, `minute` numeric (the slot's
- * middle minute), response `log_w = ln(1 + value)`.
+ * contracts/MODEL-FORMAT.md ("The MOJO") fixes — `band` categorical (its levels name the day
+ * type too when the model has two), `minute` numeric (the slot's middle minute), response
+ * `log_w = ln(1 + value)`.
  *
- * Why a GBM fitted to statistics rather than to the raw readings: the bands are extremes of daily
- * maxima and medians after incident removal (band-stats.ts), which no H2O loss computes from raw
- * rows (a quantile GBM at α = 1 cannot learn a maximum: every row lies below the initial guess and
- * the loss has no gradient to split on). The GBM makes the statistics a function of the time of
+ * Why a GBM fitted to statistics rather than to the raw readings: the bands are quantiles of daily
+ * maxima plus margins calibrated on held-back blocks of days (bands3/), which no H2O loss computes
+ * from raw rows. The GBM makes the statistics a function of the time of
  * day that h2o-genmodel evaluates inside ksqlDB; with min_rows 1, depth 16 and learn rate 1 each
  * (band, slot) gets its own leaf within a few trees, so the MOJO reproduces the statistics (train reports the largest difference).
  * Why log: one model holds 100 000 ("not used") beside 150 W; in log space the squared loss weighs
@@ -45,7 +45,7 @@ export function gbmParams(frame: string, modelId: string, ntrees = 30, seed = 20
     min_rows: 1,
     learn_rate: 1,
     nbins: 1024,
-    nbins_cats: 16,
+    nbins_cats: 64,
     sample_rate: 1,
     col_sample_rate: 1,
     col_sample_rate_per_tree: 1,
@@ -55,17 +55,16 @@ export function gbmParams(frame: string, modelId: string, ntrees = 30, seed = 20
 }
 
 /** The training rows: band, minute (slot middle), log_w. */
-export function bandRowsCsv(stats: BandStats): Uint8Array {
+export function bandRowsCsv(bands: SlotBands): Uint8Array {
   const lines = ['band,minute,log_w'];
-  const slot = stats.method.slotMinutes;
-  for (const b of BAND_NAMES) {
-    const xs = stats.slots[b];
-    for (let s = 0; s < xs.length; s++) lines.push(`${b},${s * slot + slot / 2},${Math.log1p(xs[s]!)}`);
+  const slot = bands.slotMinutes;
+  for (const [level, xs] of bands.levels) {
+    for (let s = 0; s < xs.length; s++) lines.push(`${level},${s * slot + slot / 2},${Math.log1p(xs[s]!)}`);
   }
   return new TextEncoder().encode(lines.join('\n') + '\n');
 }
 
-export async function trainBands(h2o: H2OClient, stats: BandStats, opts: H2OTrainOptions): Promise<TrainedBands> {
+export async function trainBands(h2o: H2OClient, bands: SlotBands, opts: H2OTrainOptions): Promise<TrainedBands> {
   const cloud = await h2o.cloud();
   if (!cloud.healthy) throw new TrainError(`the H2O cloud at ${redactUrl(h2o.url)} (${cloud.cloudName}) reports itself unhealthy`, 'restart the H2O server');
   const id = `stream_smarts_${opts.runId}_bands`;
@@ -74,7 +73,7 @@ export async function trainBands(h2o: H2OClient, stats: BandStats, opts: H2OTrai
   const report = (stage: string, f: number) => opts.onProgress?.(stage, f);
   try {
     report('uploading band statistics', 0);
-    const raw = await h2o.postFile(`${id}.csv`, bandRowsCsv(stats));
+    const raw = await h2o.postFile(`${id}.csv`, bandRowsCsv(bands));
     keys.push({ kind: 'Frames', key: frame });
     await h2o.waitFor(await h2o.parse(raw, frame, { band: 'Enum', minute: 'Numeric', log_w: 'Numeric' }), 'parse of the band frame', (p) => report('parsing', 0.1 * p));
     const band = (await h2o.frameColumns(frame)).find((c) => c.label === 'band');

@@ -32,6 +32,12 @@ export interface ReadHistoryOptions {
   maxBadShare?: number;
   /** Physical bound, kW over a reading's interval; default 100. */
   maxPowerKw?: number;
+  /**
+   * The meter's constant: each reading's energy is first made what the collector would count —
+   * whole pulses, the remainder carried to the next reading (restarting after a gap) — so the
+   * model learns the floors at the meter's resolution. Omitted: taken as read.
+   */
+  impulsesPerKwh?: number;
   /** Share of the files read, 0–1. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
@@ -53,8 +59,21 @@ export async function readHistory(paths: readonly string[], opts: ReadHistoryOpt
   const used = new Map<string, number>();
   let from = NaN;
   let to = NaN;
+  const whPerPulse = opts.impulsesPerKwh ? 1000 / opts.impulsesPerKwh : 0;
+  let carry = 0;
+  let lastEnd = -Infinity;
   for await (const batch of reader.batches()) {
-    for (const r of batch) days.push(r.endMs, r.wh, r.intervalMs);
+    for (const r of batch) {
+      let wh = r.wh;
+      if (whPerPulse > 0) {
+        if (r.endMs - r.intervalMs !== lastEnd) carry = 0;
+        const pulses = Math.floor((wh + carry) / whPerPulse + 1e-9);
+        carry = wh + carry - pulses * whPerPulse;
+        wh = pulses * whPerPulse;
+      }
+      lastEnd = r.endMs;
+      days.push(r.endMs, wh, r.intervalMs);
+    }
     if (batch.length === 0) continue;
     if (Number.isNaN(from)) from = batch[0]!.endMs;
     to = batch[batch.length - 1]!.endMs;
@@ -74,6 +93,13 @@ export async function readHistory(paths: readonly string[], opts: ReadHistoryOpt
   };
   checkSpan(history);
   return history;
+}
+
+/** The history's reading interval, s: the commonest among its files (what the model's resolution is for). */
+export function intervalOf(history: Pick<History, 'files'>): number {
+  const by = new Map<number, number>();
+  for (const f of history.files) by.set(f.intervalS, (by.get(f.intervalS) ?? 0) + f.rows);
+  return [...by.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 60;
 }
 
 /** Training needs a week, so every time of day has been seen on several days. */

@@ -1,5 +1,5 @@
-import { localDayOfReading, minuteOfReading, TrailingMeasures, type MeasureValues } from '@stream-smarts/contracts';
-import { emptyGrid, type DayGrid } from './band-stats.js';
+import { dayHourOfReading, localDayOfReading, MEASURE_NAMES, minuteOfReading, TrailingMeasures, type MeasureName, type MeasureValues } from '@stream-smarts/contracts';
+import { emptyGrid, GRID_SERIES, type DayGrid } from './day-grid.js';
 
 /**
  * The measured readings of a history's last `keepDays` local days, by day and minute of the day
@@ -7,11 +7,14 @@ import { emptyGrid, type DayGrid } from './band-stats.js';
  * `keepDays` — about 8 MB for 120 days — whatever the size of the history, so a 200 MB file
  * trains like a small one: older days are dropped as newer ones arrive.
  */
-const FIELDS = ['kwh', 'floor_15m', 'floor_1h', 'floor_3h', 'mean_24h'] as const;
+const FIELDS = GRID_SERIES;
+
+/** A held reading: when, where in the day (minute, ISO weekday), and its measures. */
+export type HeldReading = { endMs: number; minute: number; day: number; kwh: number } & Record<MeasureName, number | null>;
 
 export class MeasuredDays {
   private readonly measures = new TrailingMeasures();
-  private readonly slots: { day: number; end: Float64Array; v: Record<(typeof FIELDS)[number], Float64Array> }[] = [];
+  private readonly slots: { day: number; weekday: number; end: Float64Array; wh: Float64Array; ms: Float64Array; v: Record<(typeof FIELDS)[number], Float64Array> }[] = [];
   /** Day number of the first and last local day seen. */
   firstDay = NaN;
   lastDay = NaN;
@@ -30,11 +33,10 @@ export class MeasuredDays {
     if (!(day <= this.lastDay)) this.lastDay = day;
     const slot = this.slotOf(day);
     slot.end[minute] = endMs;
-    slot.v.kwh[minute] = m.kwh;
-    slot.v.floor_15m[minute] = m.floor_15m ?? NaN;
-    slot.v.floor_1h[minute] = m.floor_1h ?? NaN;
-    slot.v.floor_3h[minute] = m.floor_3h ?? NaN;
-    slot.v.mean_24h[minute] = m.mean_24h ?? NaN;
+    slot.wh[minute] = wh;
+    slot.ms[minute] = intervalMs;
+    if (slot.weekday === 0) slot.weekday = dayHourOfReading(endMs, this.timezone).day;
+    for (const f of FIELDS) slot.v[f][minute] = m[f] ?? NaN;
     this.readings++;
     return m;
   }
@@ -44,11 +46,14 @@ export class MeasuredDays {
     let s = this.slots[i];
     if (!s) {
       const a = () => new Float64Array(1440).fill(NaN);
-      s = { day, end: a(), v: { kwh: a(), floor_15m: a(), floor_1h: a(), floor_3h: a(), mean_24h: a() } };
+      s = { day, weekday: 0, end: a(), wh: a(), ms: a(), v: Object.fromEntries(FIELDS.map((f) => [f, a()])) as Record<(typeof FIELDS)[number], Float64Array> };
       this.slots[i] = s;
     } else if (s.day !== day) {
       s.day = day;
+      s.weekday = 0;
       s.end.fill(NaN);
+      s.wh.fill(NaN);
+      s.ms.fill(NaN);
       for (const f of FIELDS) s.v[f].fill(NaN);
     }
     return s;
@@ -65,26 +70,49 @@ export class MeasuredDays {
     for (let d = from; d < to; d++) {
       const s = this.slots[((d % this.keepDays) + this.keepDays) % this.keepDays];
       if (!s || s.day !== d) continue;
+      g.weekday[d - from] = s.weekday;
       for (const f of FIELDS) g[f].set(s.v[f], (d - from) * 1440);
     }
     return g;
   }
 
   /** Every held reading of days [from, to), in time order: for replaying them through a model. */
-  *readingsOf(from: number, to: number): Generator<{ endMs: number; minute: number; kwh: number; floor_15m: number | null; floor_1h: number | null; floor_3h: number | null; mean_24h: number | null }> {
+  *readingsOf(from: number, to: number): Generator<HeldReading> {
     const n = (x: number) => (Number.isNaN(x) ? null : x);
-    const rows: { endMs: number; minute: number; kwh: number; floor_15m: number | null; floor_1h: number | null; floor_3h: number | null; mean_24h: number | null }[] = [];
+    const rows: HeldReading[] = [];
     for (let d = from; d < to; d++) {
       const s = this.slots[((d % this.keepDays) + this.keepDays) % this.keepDays];
       if (!s || s.day !== d) continue;
       rows.length = 0;
       for (let m = 0; m < 1440; m++) {
         if (Number.isNaN(s.end[m]!)) continue;
-        rows.push({ endMs: s.end[m]!, minute: m, kwh: s.v.kwh[m]!, floor_15m: n(s.v.floor_15m[m]!), floor_1h: n(s.v.floor_1h[m]!), floor_3h: n(s.v.floor_3h[m]!), mean_24h: n(s.v.mean_24h[m]!) });
+        const r = { endMs: s.end[m]!, minute: m, day: s.weekday, kwh: s.v.kwh[m]! } as HeldReading;
+        for (const f of MEASURE_NAMES) r[f] = n(s.v[f][m]!);
+        rows.push(r);
       }
       // Minutes of a day are in time order except across a daylight-saving fall-back hour.
       rows.sort((a, b) => a.endMs - b.endMs);
       yield* rows;
     }
+  }
+
+  /** The readings as read ([end, wh, intervalMs]) of days [from, to), in time order: for replaying them with something added. */
+  rawOf(from: number, to: number): [number, number, number][] {
+    const out: [number, number, number][] = [];
+    for (let d = from; d < to; d++) {
+      const s = this.slots[((d % this.keepDays) + this.keepDays) % this.keepDays];
+      if (!s || s.day !== d) continue;
+      const day: [number, number, number][] = [];
+      for (let m = 0; m < 1440; m++) if (!Number.isNaN(s.end[m]!)) day.push([s.end[m]!, s.wh[m]!, s.ms[m]!]);
+      day.sort((a, b) => a[0] - b[0]);
+      out.push(...day);
+    }
+    return out;
+  }
+
+  /** ISO weekday of a held day (0 when not held). */
+  weekdayOf(day: number): number {
+    const s = this.slots[((day % this.keepDays) + this.keepDays) % this.keepDays];
+    return s && s.day === day ? s.weekday : 0;
   }
 }

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { isNotUsed, type ModelFile } from '@stream-smarts/contracts';
-import { hhmm } from './band-stats.js';
+import { HIGH_MEASURES, isNotUsed, type HighMeasure, type ModelFile } from '@stream-smarts/contracts';
+import { hhmm } from './day-grid.js';
 import type { Fitted } from './fit.js';
 import type { History } from './history.js';
 import type { HoldoutResult } from './holdout.js';
@@ -21,6 +21,27 @@ export function expectSentence(h: HoldoutResult | undefined): string {
   return `On your last ${weeks} this model would have alerted ${h.alerts} time${h.alerts === 1 ? '' : 's'} (high ${h.high}, low ${h.low}).`;
 }
 
+const mins = (m: number | null) => (m === null ? '—' : m < 120 ? `${Math.round(m)} min` : `${(m / 60).toFixed(1)} h`);
+
+/** How soon a 2 kW load left on was seen on the held-back days, one sentence. */
+export function loadSentence(h: HoldoutResult | undefined): string {
+  if (!h || h.loads.every((l) => l.tried === 0)) return '';
+  const part = (l: HoldoutResult['loads'][number]) =>
+    l.tried === 0 ? `at ${l.at} not tried` : l.found === 0 ? `at ${l.at} not within 12 h (${l.tried} days)` : `at ${l.at} after ${mins(l.medianMinutes)} (latest ${mins(l.maxMinutes)}; ${l.found} of ${l.tried} days)`;
+  return `A 2 kW load switched on and left on would have been alerted ${h.loads.map(part).join(', ')}.`;
+}
+
+const LABEL: Record<HighMeasure, string> = {
+  floor_15m: '15-min floor',
+  floor_1h: '1-h floor',
+  floor_3h: '3-h floor',
+  step_20m: '20-min step',
+  step_45m: '45-min step',
+  step_90m: '90-min step',
+  activity_3h: '3-h activity',
+};
+export const measureName = (m: HighMeasure | 'mean_24h') => (m === 'mean_24h' ? '24-h mean' : LABEL[m]);
+
 /** What the card says about the data a model came from: history files (train) or a Kafka topic (retrain). */
 export interface CardHistory {
   files: { file: string; format: string; intervalS: number; rows: number; rejected: number }[];
@@ -28,48 +49,80 @@ export interface CardHistory {
   rejected: number;
 }
 
+interface CalibrationRecord {
+  budgetPerWeek?: number;
+  marginHigh?: Partial<Record<HighMeasure, number[]>>;
+  marginLow?: number;
+  weeks?: number;
+  high?: number;
+  low?: number;
+  independent?: number;
+}
+
 export function renderModelCard(m: ModelFile, history: CardHistory, fitted: Fitted, holdout?: HoldoutResult): string {
   const L: string[] = [];
   const b = m.bands;
+  const cal = (m.calibration ?? {}) as CalibrationRecord;
   L.push(`# Model ${m.modelId}`);
   L.push('');
   L.push(`What this house does at each time of day, and where the model alerts (contracts/MODEL-FORMAT.md, \`${m.format}\`). Trained with ${m.algorithm} (H2O ${m.h2oVersion}) on ${m.trainedAt}; times are local to **${m.timezone}**.`);
   L.push('');
   L.push('## What to expect');
   L.push('');
+  if (cal.budgetPerWeek !== undefined) {
+    const per = cal.budgetPerWeek > 0 ? Math.round(1 / cal.budgetPerWeek) : Infinity;
+    L.push(`**Calibrated to your alert budget**: at most one false alert in ${per} week${per === 1 ? '' : 's'} of each kind (\`train --alert-budget\`). On ${cal.weeks?.toFixed(1)} weeks of your history, each part scored by a model of the rest, these bands would have alerted ${cal.high} time${cal.high === 1 ? '' : 's'} high and ${cal.low} low.`);
+    L.push('');
+  }
   L.push(expectSentence(holdout));
+  const loads = loadSentence(holdout);
+  if (loads) L.push(loads);
   if (holdout) {
-    L.push(`(The same training, without the held-back ${holdout.weeks} weeks ${holdout.from.slice(0, 10)} → ${holdout.to.slice(0, 10)}, replayed through the alert rules in force: ${holdout.notifications} message${holdout.notifications === 1 ? '' : 's'} in all, reminders and "back to normal" included.)`);
+    L.push(`(The same training, without the held-back ${holdout.weeks} weeks ${holdout.from.slice(0, 10)} → ${holdout.to.slice(0, 10)}, replayed through the alert rules in force: ${holdout.notifications} message${holdout.notifications === 1 ? '' : 's'} in all, reminders and "back to normal" included; the 2 kW load added to those days' own readings, one day at a time.)`);
     if (holdout.times.length > 0) {
       L.push('');
       for (const t of holdout.times.slice(0, 20)) L.push(`- ${t.at.slice(0, 16).replace('T', ' ')} UTC: ${t.kind === 'high' ? 'a load stayed on longer or higher than usual' : 'much less power than usual over a day'}`);
       L.push('');
-      L.push('If these were things you meant to do, the bands are right and you can silence them when they happen (`stream-smarts silence add`); if they were not, they are what the model is for.');
+      L.push('If these were things you meant to do, the bands are right and you can silence them when they happen (`stream-smarts silence add`); if they were not, they are what the model is for. A larger budget (`--alert-budget 1`: one a week) finds a load left on sooner, at the price of more alerts.');
     }
   }
   L.push('');
   L.push('| | |');
   L.push('|---|---|');
   L.push(`| trained on | ${m.history?.days} days, ${m.history?.from} → ${m.history?.to}, ${m.history?.rows} readings |`);
+  if (m.resolution) L.push(`| meter | ${m.resolution.impulsesPerKwh} impulses/kWh, ${m.resolution.intervalS}-s readings: one pulse in one reading is ${Math.round(3_600_000 / m.resolution.impulsesPerKwh / m.resolution.intervalS)} W, and no band is narrower than ${fitted.stats.method.minMarginPulses} pulses |`);
   L.push(`| rows rejected | ${history.rejected} |`);
-  L.push(`| incidents left out | ${fitted.stats.incidents.length === 0 ? 'none' : `${fitted.stats.incidents.length} (a load ≥ ${fitted.stats.method.leftOnW} W above usual held for 3 h: never learned as normal)`} |`);
-  L.push(`| season | ${fitted.stats.season > 1 ? `the last ${fitted.stats.method.season.days} days run ${((fitted.stats.season - 1) * 100).toFixed(0)}% above the history: the 1-h and 3-h bands are raised by as much` : 'no rise: bands as learned'} |`);
+  L.push(`| incidents left out | ${fitted.stats.incidents.length === 0 ? 'none' : `${fitted.stats.incidents.length} (a load ≥ ${fitted.stats.method.leftOnW} W above what the house normally reaches then, on for 2 h or more: never learned as normal)`} |`);
   L.push(`| fit | the MOJO reproduces every band statistic within ${fitted.fitMaxAbsWh < 0.01 ? '0.01' : fitted.fitMaxAbsWh.toFixed(2)} Wh/h |`);
   L.push(`| content hash | \`${m.contentHash}\` (\`ANOMOLY_POWER_MODEL()\` returns it in ksqlDB) |`);
   L.push(`| files | ${history.files.map((f) => `${shown(f.file)} (${f.format}, ${f.intervalS} s, ${f.rows} rows, ${f.rejected} rejected)`).join('; ')} |`);
-  L.push('');
-  L.push('## The bands, every two hours');
-  L.push('');
-  L.push('A reading is anomalously **high** when the lowest power of the last 15 min, 1 h or 3 h stands above its upper band (a load has stayed on longer or higher than this house ever does then), **low** when the mean power of the last 24 h falls below its lower band. Wh/h is average watts.');
-  L.push('');
-  L.push('| time | 15-min floor usual / upper | 1-h floor usual / upper | 3-h floor usual / upper | 24-h mean usual / lower |');
-  L.push('|---|---:|---:|---:|---:|');
-  for (let m0 = 0; m0 < 1440; m0 += 120) {
-    const at = m0 + 5;
-    L.push(`| ${hhmm(m0)} | ${fmt(b.floor_15m.ref[at]!)} / ${fmt(b.floor_15m.upper[at]!)} | ${fmt(b.floor_1h.ref[at]!)} / ${fmt(b.floor_1h.upper[at]!)} | ${fmt(b.floor_3h.ref[at]!)} / ${fmt(b.floor_3h.upper[at]!)} | ${fmt(b.mean_24h.ref[at]!)} / ${fmt(b.mean_24h.lower[at]!)} |`);
+  if (cal.marginHigh) {
+    L.push('');
+    L.push('## The margins chosen for this house');
+    L.push('');
+    L.push(`Each measure's alert edge stands above how high this house normally reaches at that time (the ${fitted.stats.method.q} quantile of its days) by a margin chosen on your own history: a share of that level (plus ${fitted.stats.method.relScaleW} W), per quarter of the day. ${cal.independent !== undefined ? `${cal.independent.toFixed(0)} of the ${HIGH_MEASURES.length * fitted.stats.method.blocks} measure-and-quarter pairs acted as independent tests on the held-back days, and share the budget.` : ''}`);
+    L.push('');
+    L.push('| measure | 00–06 | 06–12 | 12–18 | 18–24 |');
+    L.push('|---|---:|---:|---:|---:|');
+    for (const c of HIGH_MEASURES) {
+      const k = cal.marginHigh[c];
+      if (k) L.push(`| ${measureName(c)} | ${k.map((x) => `× ${x.toFixed(2)}`).join(' | ')} |`);
+    }
+    if (cal.marginLow !== undefined) L.push(`| 24-h mean | ${(cal.marginLow * 100).toFixed(0)}% below its usual low, all day | | | |`);
   }
   L.push('');
-  L.push('"not used": at that time of day this house already runs loads that leave no room to see a left-on one on that horizon; the longer horizons still watch.');
+  L.push('## The bands, every two hours' + (b.dayTypes === 2 ? ' (weekdays)' : ''));
+  L.push('');
+  L.push('A reading is anomalously **high** when a measure of a load that stayed on — the lowest power of the last 15 min, 1 h or 3 h, how far the last 20, 45 or 90 min stand above the hour before them, the power of loads that came and went over 3 h — stands above its upper band; **low** when the mean power of the last 24 h falls below its lower band. Wh/h is average watts; each cell is usual / upper.');
+  L.push('');
+  L.push(`| time | ${HIGH_MEASURES.map(measureName).join(' | ')} | 24-h mean usual / lower |`);
+  L.push(`|---|${HIGH_MEASURES.map(() => '---:').join('|')}|---:|`);
+  for (let m0 = 0; m0 < 1440; m0 += 120) {
+    const at = m0 + 5;
+    L.push(`| ${hhmm(m0)} | ${HIGH_MEASURES.map((c) => `${fmt(b.high[c].ref[0]![at]!)} / ${fmt(b.high[c].upper[0]![at]!)}`).join(' | ')} | ${fmt(b.mean_24h.ref[0]![at]!)} / ${fmt(b.mean_24h.lower[0]![at]!)} |`);
+  }
+  L.push('');
+  L.push('"not used": the history gives that measure no value at that time of day; the others still watch.');
   if (history.rejected > 0) {
     L.push('');
     L.push(`## Rejected rows (${history.rejected}; the first ${Math.min(10, history.bad.length)})`);

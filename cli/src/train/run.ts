@@ -4,14 +4,15 @@ import { DEFAULT_RULES, type EpisodeRules } from '@stream-smarts/notifier';
 import { LocalH2OError } from '../h2o/errors.js';
 import { requireJava } from '../h2o/java.js';
 import { noProgress, pauseForLogs, type Progress } from '../h2o/progress.js';
-import { DEFAULT_METHOD, type BandMethod } from './band-stats.js';
+import { DEFAULT_BUDGET, type Budget } from './bands3/calibrate.js';
+import { DEFAULT_BANDS3, type Bands3Method } from './bands3/stats.js';
 import { buildModelFile, type ModelFile } from './envelope.js';
 import { TrainError } from './errors.js';
 import { fitModel, type Fitted } from './fit.js';
 import { H2OClient, H2OUnreachable } from './h2o-client.js';
 import { h2oUnreachableError } from './h2o-help.js';
 import { acquireTrainerH2O, type TrainerSettings } from './h2o-server.js';
-import { readHistory, type History } from './history.js';
+import { intervalOf, readHistory, type History } from './history.js';
 import { holdoutCheck, type HoldoutResult } from './holdout.js';
 import { modelIdFor, pointCurrent } from './model-dir.js';
 import { ensureUdfJar } from './udf-jar.js';
@@ -19,9 +20,9 @@ import { writeModelDir } from './write-model.js';
 
 /**
  * `stream-smarts train` without the command line: history in, model directory out
- * (contracts/MODEL-FORMAT.md). The last `days` days of the history are measured, turned into band
- * statistics (band-stats.ts), fitted as one GBM on H2O, and the UDF jar computes the tables from
- * the MOJO. Before that, the same is done without the last `holdoutWeeks`, and those weeks are
+ * (contracts/MODEL-FORMAT.md). The last `days` days of the history are measured at the meter's
+ * resolution, turned into band statistics with margins calibrated to the alert budget (bands3/),
+ * fitted as one GBM on H2O, and the UDF jar computes the tables from the MOJO. Before that, the same is done without the last `holdoutWeeks`, and those weeks are
  * replayed through the result, so the model card can say what the model would have sent.
  */
 
@@ -38,8 +39,12 @@ export interface TrainOptions extends TrainerSettings {
   days?: number;
   /** Weeks held back for the model card's replay; default 4; 0: none. */
   holdoutWeeks?: number;
-  /** The band statistics' parameters; default DEFAULT_METHOD. */
-  method?: BandMethod;
+  /** The band statistics' parameters; default DEFAULT_BANDS3. */
+  method?: Bands3Method;
+  /** The false alerts a week of each kind the margins are calibrated to; default one in four weeks. */
+  budget?: Budget;
+  /** The meter's constant (impulses per kWh): the history is counted in its pulses; default 1000. */
+  impulsesPerKwh?: number;
   /** The alert rules the held-back weeks are replayed with; default the settings' defaults. */
   rules?: EpisodeRules;
   maxBadShare?: number;
@@ -99,7 +104,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   if (!isValidTimeZone(o.timezone)) {
     throw new TrainError(`time zone ${JSON.stringify(o.timezone)} does not exist`, 'give an IANA zone name such as Europe/London or Australia/Sydney with --timezone or STREAM_SMARTS_TIMEZONE', 2);
   }
-  const method = o.method ?? DEFAULT_METHOD;
+  const method = o.method ?? DEFAULT_BANDS3;
+  const budget = o.budget ?? DEFAULT_BUDGET;
+  if (!(budget.perWeek > 0 && budget.perWeek <= 50)) throw new TrainError(`--alert-budget ${budget.perWeek} is not a number of alerts a week above 0 and at most 50`, 'give e.g. --alert-budget 0.25 (one false alert in four weeks of each kind)', 2);
+  const impulsesPerKwh = o.impulsesPerKwh ?? 1000;
   const progress = o.progress ?? noProgress;
   const stage = (name: string, f: number) => {
     o.onProgress?.(name, f);
@@ -116,6 +124,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const history = await readHistory(o.history, {
     timezone: o.timezone,
     keepDays: days + holdoutWeeks * 7,
+    impulsesPerKwh,
     maxBadShare: o.maxBadShare ?? 0.01,
     ...(o.maxPowerKw !== undefined ? { maxPowerKw: o.maxPowerKw } : {}),
     onProgress: (f) => stage('reading history', f * 0.3),
@@ -137,8 +146,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const server = await acquireTrainerH2O(o, progress);
   const tH2O = Date.now();
   const h2o = new H2OClient(server.url);
+  const resolution = { impulsesPerKwh, intervalS: intervalOf(history) };
+  const rules = o.rules ?? DEFAULT_RULES;
+  const methodOptions = { resolution, method, rules, budget };
   const fit = async (from: number, to: number, label: string, base: number) =>
-    fitModel(history.days.grid(from, to), { h2o, jar: udf.jar, method, onProgress: (s, f) => stage(`${label}: ${s}`, base + 0.3 * f) });
+    fitModel(history.days.grid(from, to), { ...methodOptions, h2o, jar: udf.jar, onProgress: (s, f) => stage(`${label}: ${s}`, base + 0.3 * f) });
   const last = history.days.lastDay + 1;
   const held = history.days.heldFrom;
   let holdout: HoldoutResult | undefined;
@@ -152,8 +164,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           holdoutDays: holdoutWeeks * 7,
           trainDays: days,
           minTrainDays: 14,
-          rules: o.rules ?? DEFAULT_RULES,
-          fit: async (dg) => (await fitModel(dg, { h2o, jar: udf.jar, method, onProgress: (s, f) => stage(`held-back weeks: ${s}`, 0.3 + 0.3 * f) })).tables,
+          rules,
+          fit: async (dg) => (await fitModel(dg, { ...methodOptions, h2o, jar: udf.jar, onProgress: (s, f) => stage(`held-back weeks: ${s}`, 0.3 + 0.3 * f) })).tables,
         });
       } catch (e) {
         // Too little history before the held-back weeks for band statistics: the card says so.
@@ -179,7 +191,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     await server.release();
   }
   const tTrain = Date.now();
-  o.log?.info({ h2oVersion: fitted.h2oVersion, ms: tTrained - tHold, fitMaxAbsWh: fitted.fitMaxAbsWh, incidents: fitted.stats.incidents.length, season: fitted.stats.season }, 'model trained');
+  o.log?.info({ h2oVersion: fitted.h2oVersion, ms: tTrained - tHold, fitMaxAbsWh: fitted.fitMaxAbsWh, incidents: fitted.stats.incidents.length, heldBackAlerts: { high: fitted.calibration.high, low: fitted.calibration.low } }, 'model trained');
   if (fitted.fitMaxAbsWh > 1) o.log?.warn({ fitMaxAbsWh: fitted.fitMaxAbsWh }, `the MOJO misses a band statistic by ${fitted.fitMaxAbsWh.toFixed(2)} Wh/h`);
 
   const fromDay = Math.max(held, last - days);
@@ -191,6 +203,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     trainedAt: now,
     history: { from: trained[0]?.endMs ?? history.from, to: trained.at(-1)?.endMs ?? history.to, rows: trained.length, rejected: history.rejected, days: last - fromDay },
     method,
+    resolution,
+    calibration: fitted.calibration,
+    budgetPerWeek: budget.perWeek,
     bandsZip: fitted.mojo,
     predicted: fitted.tables,
     fitMaxAbsWh: fitted.fitMaxAbsWh,

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ModelFile } from '@stream-smarts/contracts';
-import { renderBandsChart } from '../plot/bands-chart.js';
+import { CHART_MEASURES, renderBandsChart } from '../plot/bands-chart.js';
 import type { Fitted } from './fit.js';
 import type { HoldoutResult } from './holdout.js';
 import type { MeasuredDays } from './measured-days.js';
@@ -21,10 +21,11 @@ import { prepareModelDir, publishModelDir, writeAtomic } from './model-dir.js';
 /** History values of the trained days for the figure: every 5th minute of each measure. */
 export function chartPoints(days: MeasuredDays, from: number, to: number) {
   const g = days.grid(from, to);
-  const pts = { floor_15m: [] as { x: number; y: number }[], floor_1h: [] as { x: number; y: number }[], floor_3h: [] as { x: number; y: number }[], mean_24h: [] as { x: number; y: number }[] };
+  const keys = [...CHART_MEASURES.map(([m]) => m), 'mean_24h'] as const;
+  const pts = Object.fromEntries(keys.map((k) => [k, [] as { x: number; y: number }[]])) as Record<(typeof keys)[number], { x: number; y: number }[]>;
   for (let i = 0; i < g.days * 1440; i += 5) {
     const x = (i % 1440) / 60;
-    for (const k of ['floor_15m', 'floor_1h', 'floor_3h', 'mean_24h'] as const) {
+    for (const k of keys) {
       const y = g[k][i]!;
       if (!Number.isNaN(y)) pts[k].push({ x, y });
     }

@@ -284,3 +284,9 @@ export function describeSettings(loaded: LoadedConfig): { key: string; value: st
     };
   });
 }
+
+/** A setting's value in force (flags > environment > .env > default), parsed by its schema. */
+export function settingValue<K extends SettingKey>(loaded: LoadedConfig, key: K): SettingValue<K> {
+  const r = loaded.settings.find((s) => s.key === key);
+  return SETTINGS[key].schema.parse(r === undefined ? SETTINGS[key].default : r.raw) as SettingValue<K>;
+}

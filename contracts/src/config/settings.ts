@@ -485,9 +485,9 @@ export const SETTINGS = {
   'notifier.lowResolveAfter': spec({
     key: 'notifier.lowResolveAfter',
     env: ['STREAM_SMARTS_NOTIFIER_LOW_RESOLVE_AFTER'],
-    default: '12h',
-    describe: 'Quiet period after which a low-usage episode is over (the house is lived in again)',
-    expect: 'a duration such as 6h or 12h',
+    default: '36h',
+    describe: 'Quiet period after which a low-usage episode is over (the house is lived in again): longer than a day, so a week away that brushes its band once a day stays one absence',
+    expect: 'a duration such as 12h or 36h',
     schema: duration,
   }),
   'notifier.repeatInterval': spec({

@@ -29,6 +29,10 @@ function measured(r: HistoryReading, m: TrailingMeasures, timezone: string): Mea
     floor_15m: v.floor_15m,
     floor_1h: v.floor_1h,
     floor_3h: v.floor_3h,
+    step_20m: v.step_20m,
+    step_45m: v.step_45m,
+    step_90m: v.step_90m,
+    activity_3h: v.activity_3h,
     mean_24h: v.mean_24h,
   };
 }

@@ -1,31 +1,66 @@
 import { TrailingHour } from './trailing-hour.js';
 
 /**
- * The measures a reading carries (contracts/MODEL-FORMAT.md, "What a reading carries"): the 2018
- * trailing-hour energy, the lowest interval power over the last 15 min, 1 h and 3 h (a load that
- * stays on lifts the floor, a load that comes and goes does not), and the mean power of the last
- * 24 h. The collector, `train`, `run` and `evaluate` all compute them here, so the bands a model
- * learns and the readings it scores are measured alike.
+ * The measures a reading carries (contracts/MODEL-FORMAT.md, "What a reading carries"). The
+ * collector, `train`, `run` and `evaluate` all compute them here, so the bands a model learns and
+ * the readings it scores are measured alike. All values are Wh/h (numerically average watts).
  *
- * A floor or the 24-h mean is null until its whole window is covered by contiguous readings: after
- * start-up and after a gap nothing is extrapolated (a week of invented zeros is a week of false
- * alerts). All values are Wh/h (numerically average watts).
+ * - the 2018 trailing-hour energy (`kwh`);
+ * - floors: the lowest interval power over the last 15 min, 1 h and 3 h — a load that stays on
+ *   lifts them, a load that comes and goes does not;
+ * - steps: how far the power of the last 20, 45 or 90 minutes stands above the floor of the hour
+ *   before — a load that came on and stayed, seen on top of whatever the house was doing (a floor
+ *   cannot tell a 2 kW heater from a busy evening; a step can). The 20-min step takes the floor of
+ *   its window (the load stayed on throughout); the 45- and 90-min steps take its 40th percentile,
+ *   so a load that cycles (an oven, a heater under a thermostat) and is on at least 60% of the time
+ *   still counts;
+ * - `activity_3h`: the mean power of the last 3 h above their floor — the energy of loads that come
+ *   and go, which stays up while a thermostat cycles a heater all night;
+ * - `mean_24h`: the mean power of the last 24 h — a house that uses much less than usual.
+ *
+ * A measure is null until its whole window (for a step, the hour before it too) is covered by
+ * contiguous readings: after start-up and after a gap nothing is extrapolated (a week of invented
+ * zeros is a week of false alerts).
  */
-export interface MeasureValues {
+export const MEASURE_NAMES = ['floor_15m', 'floor_1h', 'floor_3h', 'step_20m', 'step_45m', 'step_90m', 'activity_3h', 'mean_24h'] as const;
+export type MeasureName = (typeof MEASURE_NAMES)[number];
+
+/** The measures that rise when a load stays on (scored against an upper band). */
+export const HIGH_MEASURES = ['floor_15m', 'floor_1h', 'floor_3h', 'step_20m', 'step_45m', 'step_90m', 'activity_3h'] as const satisfies readonly MeasureName[];
+export type HighMeasure = (typeof HIGH_MEASURES)[number];
+
+export type MeasureValues = {
   /** Trailing-hour energy, Wh/h, scaled to the covered time while the hour fills (TrailingHour). */
   kwh: number;
   /** Share of the trailing hour covered, 0–1. */
   coverage: number;
-  floor_15m: number | null;
-  floor_1h: number | null;
-  floor_3h: number | null;
-  mean_24h: number | null;
-}
+} & Record<MeasureName, number | null>;
 
-export const FLOOR_WINDOWS = { floor_15m: 15 * 60_000, floor_1h: 60 * 60_000, floor_3h: 180 * 60_000 } as const;
+const MIN = 60_000;
+export const FLOOR_WINDOWS = { floor_15m: 15 * MIN, floor_1h: 60 * MIN, floor_3h: 180 * MIN } as const;
 export type FloorName = keyof typeof FLOOR_WINDOWS;
 export const FLOOR_NAMES = Object.keys(FLOOR_WINDOWS) as FloorName[];
+
+/** A step: the `q` quantile of the last `windowMs` above the floor of the `beforeMs` before them. */
+export const STEP_WINDOWS = {
+  step_20m: { windowMs: 20 * MIN, q: 0, beforeMs: 60 * MIN },
+  step_45m: { windowMs: 45 * MIN, q: 0.4, beforeMs: 60 * MIN },
+  step_90m: { windowMs: 90 * MIN, q: 0.4, beforeMs: 60 * MIN },
+} as const;
+export type StepName = keyof typeof STEP_WINDOWS;
+const STEP_NAMES = Object.keys(STEP_WINDOWS) as StepName[];
+const ACTIVITY_MS = 180 * MIN;
 const DAY_MS = 86_400_000;
+
+/** How much contiguous history each measure needs before it is not null. */
+export const MEASURE_SPAN_MS: Record<MeasureName, number> = {
+  ...FLOOR_WINDOWS,
+  step_20m: STEP_WINDOWS.step_20m.windowMs + STEP_WINDOWS.step_20m.beforeMs,
+  step_45m: STEP_WINDOWS.step_45m.windowMs + STEP_WINDOWS.step_45m.beforeMs,
+  step_90m: STEP_WINDOWS.step_90m.windowMs + STEP_WINDOWS.step_90m.beforeMs,
+  activity_3h: ACTIVITY_MS,
+  mean_24h: DAY_MS,
+};
 
 interface Interval {
   start: number;
@@ -44,6 +79,7 @@ class SlidingMin {
     while (this.q.length > this.head && this.q[this.q.length - 1]!.w >= iv.w) this.q.pop();
     this.q.push(iv);
   }
+  /** The least power among intervals ending in (t − window, t]. */
   min(t: number): number {
     const from = t - this.windowMs;
     while (this.head < this.q.length && this.q[this.head]!.end <= from) this.head++;
@@ -51,7 +87,7 @@ class SlidingMin {
       this.q = this.q.slice(this.head);
       this.head = 0;
     }
-    return this.q[this.head]!.w;
+    return this.head < this.q.length ? this.q[this.head]!.w : NaN;
   }
   clear(): void {
     this.q = [];
@@ -59,13 +95,139 @@ class SlidingMin {
   }
 }
 
+/** The floor of the `windowMs` that ended `lagMs` ago: intervals enter once they are that old. */
+class LaggedMin {
+  private readonly waiting: Interval[] = [];
+  private head = 0;
+  private readonly inner: SlidingMin;
+  constructor(
+    private readonly lagMs: number,
+    windowMs: number,
+  ) {
+    this.inner = new SlidingMin(windowMs);
+  }
+  push(iv: Interval): void {
+    this.waiting.push(iv);
+  }
+  min(t: number): number {
+    const until = t - this.lagMs;
+    while (this.head < this.waiting.length && this.waiting[this.head]!.end <= until) this.inner.push(this.waiting[this.head++]!);
+    if (this.head > 256 && this.head * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.inner.min(until);
+  }
+  clear(): void {
+    this.waiting.length = 0;
+    this.head = 0;
+    this.inner.clear();
+  }
+}
+
+/**
+ * The q quantile (linear interpolation between order statistics, as numpy's and H2O's default) of
+ * the powers of the intervals ending in the window: a sorted copy kept beside the arrival order,
+ * O(window) per reading — at most a few hundred numbers moved, even at 10-s intervals.
+ */
+class SlidingQuantile {
+  private readonly fifo: Interval[] = [];
+  private head = 0;
+  private readonly sorted: number[] = [];
+  constructor(
+    readonly windowMs: number,
+    readonly q: number,
+  ) {}
+  private static lowerBound(xs: number[], v: number): number {
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  push(iv: Interval): void {
+    this.fifo.push(iv);
+    this.sorted.splice(SlidingQuantile.lowerBound(this.sorted, iv.w), 0, iv.w);
+  }
+  at(t: number): number {
+    const from = t - this.windowMs;
+    while (this.head < this.fifo.length && this.fifo[this.head]!.end <= from) {
+      const gone = this.fifo[this.head++]!;
+      this.sorted.splice(SlidingQuantile.lowerBound(this.sorted, gone.w), 1);
+    }
+    if (this.head > 256 && this.head * 2 > this.fifo.length) {
+      this.fifo.splice(0, this.head);
+      this.head = 0;
+    }
+    const n = this.sorted.length;
+    if (n === 0) return NaN;
+    const h = (n - 1) * this.q;
+    const lo = Math.floor(h);
+    const hi = Math.min(n - 1, lo + 1);
+    return this.sorted[lo]! + (h - lo) * (this.sorted[hi]! - this.sorted[lo]!);
+  }
+  clear(): void {
+    this.fifo.length = 0;
+    this.head = 0;
+    this.sorted.length = 0;
+  }
+}
+
+/** The energy of the intervals in the window, the oldest counted only for its part inside. */
+class SlidingEnergy {
+  private readonly q: Interval[] = [];
+  private head = 0;
+  private wh = 0;
+  constructor(readonly windowMs: number) {}
+  push(iv: Interval): void {
+    this.q.push(iv);
+    this.wh += iv.wh;
+  }
+  /** Mean power (Wh/h) over (t − window, t]. */
+  mean(t: number): number {
+    const from = t - this.windowMs;
+    while (this.head < this.q.length && this.q[this.head]!.end <= from) this.wh -= this.q[this.head++]!.wh;
+    if (this.head > 4096 && this.head * 2 > this.q.length) {
+      this.q.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.head >= this.q.length) return NaN;
+    // Only the oldest reading can stick out of the window; take off the part that does.
+    const first = this.q[this.head]!;
+    const outside = Math.max(0, from - first.start);
+    const inside = this.wh - (outside > 0 ? (first.wh * outside) / (first.end - first.start) : 0);
+    return Math.max(0, (inside * 3_600_000) / this.windowMs);
+  }
+  /** Intervals still in the window, oldest first. */
+  *intervals(): Generator<Interval> {
+    for (let i = this.head; i < this.q.length; i++) yield this.q[i]!;
+  }
+  clear(): void {
+    this.q.length = 0;
+    this.head = 0;
+    this.wh = 0;
+  }
+}
+
+interface Step {
+  name: StepName;
+  recent: SlidingMin | SlidingQuantile;
+  before: LaggedMin;
+}
+
 export class TrailingMeasures {
   private readonly hour = new TrailingHour();
   private readonly floors = FLOOR_NAMES.map((n) => new SlidingMin(FLOOR_WINDOWS[n]));
-  /** Readings of the last 24 h, for the 24-h mean and for snapshots. */
-  private day: Interval[] = [];
-  private dayHead = 0;
-  private dayWh = 0;
+  private readonly steps: Step[] = STEP_NAMES.map((name) => {
+    const s = STEP_WINDOWS[name];
+    return { name, recent: s.q === 0 ? new SlidingMin(s.windowMs) : new SlidingQuantile(s.windowMs, s.q), before: new LaggedMin(s.windowMs, s.beforeMs) };
+  });
+  private readonly energy3h = new SlidingEnergy(ACTIVITY_MS);
+  /** Readings of the last 24 h: the 24-h mean, and what a restart needs (recent()). */
+  private readonly day = new SlidingEnergy(DAY_MS);
   private lastEnd = -Infinity;
   /** Start of the current run of contiguous readings. */
   private runStart = Infinity;
@@ -84,42 +246,52 @@ export class TrailingMeasures {
     const v = this.hour.push(endMs, wh, intervalMs); // validates, and throws on overlap
     const start = endMs - intervalMs;
     if (start !== this.lastEnd) {
-      this.day = [];
-      this.dayHead = 0;
-      this.dayWh = 0;
       for (const f of this.floors) f.clear();
+      for (const s of this.steps) {
+        s.recent.clear();
+        s.before.clear();
+      }
+      this.energy3h.clear();
+      this.day.clear();
       this.runStart = start;
     }
     const iv: Interval = { start, end: endMs, wh, w: (wh * 3_600_000) / intervalMs };
     this.lastEnd = endMs;
     for (const f of this.floors) f.push(iv);
+    for (const s of this.steps) {
+      s.recent.push(iv);
+      s.before.push(iv);
+    }
+    this.energy3h.push(iv);
     this.day.push(iv);
-    this.dayWh += wh;
-    const from = endMs - DAY_MS;
-    while (this.dayHead < this.day.length && this.day[this.dayHead]!.end <= from) this.dayWh -= this.day[this.dayHead++]!.wh;
-    if (this.dayHead > 4096 && this.dayHead * 2 > this.day.length) {
-      this.day = this.day.slice(this.dayHead);
-      this.dayHead = 0;
-    }
-    const covered = (ms: number) => this.runStart <= endMs - ms;
-    const floor = (i: number, name: FloorName) => (covered(FLOOR_WINDOWS[name]) ? this.floors[i]!.min(endMs) : null);
-    let mean24: number | null = null;
-    if (covered(DAY_MS)) {
-      // Only the oldest reading can stick out of the window; take off the part that does.
-      const first = this.day[this.dayHead]!;
-      const outside = Math.max(0, from - first.start);
-      mean24 = Math.max(0, (this.dayWh - (outside > 0 ? (first.wh * outside) / (first.end - first.start) : 0)) / 24);
-    }
-    return { kwh: v.kwh, coverage: v.coverage, floor_15m: floor(0, 'floor_15m'), floor_1h: floor(1, 'floor_1h'), floor_3h: floor(2, 'floor_3h'), mean_24h: mean24 };
+    const covered = (name: MeasureName) => this.runStart <= endMs - MEASURE_SPAN_MS[name];
+    const floor = (i: number, name: FloorName) => (covered(name) ? this.floors[i]!.min(endMs) : null);
+    const step = (s: Step) => {
+      const recent = s.recent instanceof SlidingMin ? s.recent.min(endMs) : s.recent.at(endMs);
+      const before = s.before.min(endMs);
+      return covered(s.name) ? Math.max(0, recent - before) : null;
+    };
+    const floor3h = floor(2, 'floor_3h');
+    const mean3h = this.energy3h.mean(endMs);
+    const mean24 = this.day.mean(endMs);
+    return {
+      kwh: v.kwh,
+      coverage: v.coverage,
+      floor_15m: floor(0, 'floor_15m'),
+      floor_1h: floor(1, 'floor_1h'),
+      floor_3h: floor3h,
+      step_20m: step(this.steps[0]!),
+      step_45m: step(this.steps[1]!),
+      step_90m: step(this.steps[2]!),
+      activity_3h: floor3h === null ? null : Math.max(0, mean3h - floor3h),
+      mean_24h: covered('mean_24h') ? mean24 : null,
+    };
   }
 
   /** [end, wh, intervalMs] of the readings of the last 24 h of the current run: what a restart needs. */
   recent(): [number, number, number][] {
     const out: [number, number, number][] = [];
-    for (let i = this.dayHead; i < this.day.length; i++) {
-      const iv = this.day[i]!;
-      out.push([iv.end, iv.wh, iv.end - iv.start]);
-    }
+    for (const iv of this.day.intervals()) out.push([iv.end, iv.wh, iv.end - iv.start]);
     return out;
   }
 }

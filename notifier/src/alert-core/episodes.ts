@@ -25,6 +25,8 @@ const EventSchema = z.object({
   day: z.union([z.string(), z.number()]).optional(),
   lower: z.number().optional(),
   upper: z.number().optional(),
+  hold: z.boolean().optional(),
+  measures: z.record(z.string(), z.number()).optional(),
 });
 
 const EpisodeSchema = z.object({
@@ -94,11 +96,20 @@ export class EpisodeTracker {
     return this.state.watermark;
   }
 
-  /** Feeds one anomaly; returns the alerts it causes (resolves of other episodes first). */
+  /**
+   * Feeds one anomaly; returns the alerts it causes (resolves of other episodes first). A 'hold'
+   * reading (ev.hold) only keeps an alerted episode of its kind going — as an anomaly would, but
+   * without counting, reminding or opening one — so a load that cycles is not "back to normal"
+   * between its on-periods.
+   */
   observe(ev: AnomalyEvent): Alert[] {
     const alerts = this.advance(ev.eventTs);
     const key = episodeKey(ev.meterId, ev.kind);
     let ep = this.state.episodes[key];
+    if (ev.hold) {
+      if (ep && ep.fired && ev.eventTs - ep.lastAt <= this.resolveMs(ep.kind) && ev.eventTs > ep.lastAt) ep.lastAt = ev.eventTs;
+      return alerts;
+    }
     if (ep && ev.eventTs - ep.lastAt > this.resolveMs(ep.kind)) {
       // Out-of-order stragglers aside, advance() already ended it; this covers a late gap.
       alerts.push(...this.end(key, ep, ep.lastAt + this.resolveMs(ep.kind)));

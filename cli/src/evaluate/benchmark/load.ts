@@ -17,13 +17,13 @@ export const FIXTURE_TIMEZONE = 'Etc/GMT-1';
  * real events: from a truth file when one is given (the fixture has truth.json), else found by the
  * fixed rules of labels.ts.
  */
-export async function loadHistory(file: string, timezone: string, o: { truth?: string; read?: Pick<HistoryReadOptions, 'maxPowerKw' | 'maxBadShare' | 'signal' | 'onProgress'> } = {}): Promise<History> {
+export async function loadHistory(file: string, timezone: string, o: { household?: string; truth?: string; read?: Pick<HistoryReadOptions, 'maxPowerKw' | 'maxBadShare' | 'signal' | 'onProgress'> } = {}): Promise<History> {
   const reader = new HistoryReader([file], { timezone, ...(o.read ?? {}) });
   const rows: { endMs: number; wh: number; intervalMs: number }[] = [];
   for await (const b of reader.batches()) for (const r of b) rows.push({ endMs: r.endMs, wh: r.wh, intervalMs: r.intervalMs });
   const grid = toGrid(rows, timezone);
   const labelled = o.truth ? readLabels(o.truth, basename(file), grid) : findRealEvents(grid);
-  return { file: basename(file), grid, labelled };
+  return { household: o.household ?? basename(file), file: basename(file), grid, labelled };
 }
 
 export function fixtureTruth(): string | undefined {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { FLOOR_NAMES, NOT_USED_W, type FloorName } from '@stream-smarts/contracts';
+import { hhmm, quantile, type DayGrid } from '../../../train/day-grid.js';
 
 /**
- * The statistics `bands.zip` is fitted to (contracts/MODEL-FORMAT.md, "How `train` computes the
- * bands"): per ten-minute slot of the day, each band's value from the training days' measures.
- * Pure: no I/O, no H2O; `train`, `retrain` and the detection benchmark all call it.
+ * The method the product shipped before bands@3 (`stream-smarts/bands@2`), kept as a baseline of
+ * the detection benchmark: per ten-minute slot of the day, each band's value from the training
+ * days' measures, with margins that were constants tuned on one house. Pure: no I/O, no H2O.
  *
  * Why these statistics (measured on the real-household development data, see the README's
  * quality section): a per-slot quantile of the minute values is exceeded by some minute of almost
@@ -83,24 +84,6 @@ export const bandMethodSchema = z.object({
   season: z.object({ days: z.number().int().positive(), floors: z.array(z.enum(['floor_15m', 'floor_1h', 'floor_3h'])) }),
 }) satisfies z.ZodType<BandMethod>;
 
-/**
- * Measured readings laid out by local day and minute: value[d * 1440 + minute], NaN where absent
- * (no reading, or the measure is null). Day 0 is the first training day.
- */
-export interface DayGrid {
-  days: number;
-  kwh: Float64Array;
-  floor_15m: Float64Array;
-  floor_1h: Float64Array;
-  floor_3h: Float64Array;
-  mean_24h: Float64Array;
-}
-
-export function emptyGrid(days: number): DayGrid {
-  const a = () => new Float64Array(days * 1440).fill(NaN);
-  return { days, kwh: a(), floor_15m: a(), floor_1h: a(), floor_3h: a(), mean_24h: a() };
-}
-
 export interface BandStats {
   /** Ten values a slot, by BAND_NAMES: what the MOJO is fitted to. */
   slots: Record<BandName, Float64Array>;
@@ -109,16 +92,6 @@ export interface BandStats {
   method: BandMethod;
   /** The season factor applied (1: none). */
   season: number;
-}
-
-/** H2O's and numpy's default quantile (linear interpolation between order statistics). */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 const finite = (xs: number[]) => xs.filter((x) => !Number.isNaN(x));
@@ -239,8 +212,4 @@ export function bandStats(g: DayGrid, method: BandMethod = DEFAULT_METHOD): Band
     }
   }
   return { slots, incidents, method, season };
-}
-
-export function hhmm(minute: number): string {
-  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
