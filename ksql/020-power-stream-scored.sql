@@ -28,6 +28,8 @@ CREATE STREAM IF NOT EXISTS power_stream_scored WITH (
     hour,
     minute,
     kwh,
+    wh,
+    interval_s,
     floor_15m,
     floor_1h,
     floor_3h,

@@ -1,6 +1,7 @@
 -- The anomalies, as JSON on the topic ANOMOLY_POWER (the 2018 name and spelling): silent unless
 -- something unusual happens. The notifier consumes it. Columns: EVENT_TS, METER_ID, DAY, HOUR,
--- MINUTE, KWH, FN, KIND, MODEL, and the measures (FLOOR_15M … MEAN_24H) the alert's words come from
+-- MINUTE, KWH, FN, KIND, MODEL, and what the alert's words come from: WH and INTERVAL_S (the
+-- reading's own power) and the measures FLOOR_15M … MEAN_24H
 -- ("about 2.0 kW has been on since 21:58"). See 020 for the thresholds; KIND 'hold' rows keep an
 -- alerted episode open and alert nothing themselves.
 --
@@ -17,6 +18,8 @@ CREATE STREAM IF NOT EXISTS ANOMOLY_POWER WITH (
     hour,
     minute,
     kwh,
+    wh,
+    interval_s,
     floor_15m,
     floor_1h,
     floor_3h,

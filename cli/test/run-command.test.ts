@@ -23,14 +23,15 @@ describe('stream-smarts run', () => {
     const out = r.stdout;
     // The live view: a status line per 15 minutes with the reading, the measure that decided its
     // score, that measure's value and normal band, and the score.
-    expect(out).toMatch(/^03:45 +\d+ +(15-min|1-h|3-h) floor +\d+ +\d+–\d+ +\d\.\d\d$/m);
+    expect(out).toMatch(/^03:45 +\d+ +(15-min floor|1-h floor|3-h floor|20-min step|45-min step|90-min step|3-h activity) +\d+ +\d+–\d+ +\d\.\d\d$/m);
     // The console sink's alert, stamped with the simulated time, after the heater went on at 04:00.
-    const alert = /^(\d\d):(\d\d) >>> Power alert \[home\]: Unusual power usage of (\d+) Wh at 4:00\. Please check!$/m.exec(out);
+    // The console sink's alert says what was seen: the heater's size and since when.
+    const alert = /^(\d\d):(\d\d) >>> Power alert \[home\]: About (\d\.\d) kW has been on since 4:(\d\d) \((\d+) min\); this house doesn't do that at this time\. Please check!$/m.exec(out);
     expect(alert, out).not.toBeNull();
     expect(Number(alert![1]) * 60 + Number(alert![2])).toBeGreaterThanOrEqual(4 * 60);
-    // Wh/h of a 2 kW heater filling part of the trailing hour: hundreds, not millions.
-    expect(Number(alert![3])).toBeGreaterThan(200);
-    expect(Number(alert![3])).toBeLessThan(3000);
+    // The simulated heater is 2 kW, switched on at 04:00.
+    expect(Number(alert![3])).toBeCloseTo(2, 0);
+    expect(Number(alert![4])).toBeLessThan(20);
     expect(out).toMatch(/^summary: 1,440 readings, [\d,]+ anomalies, \d+ alerts \(\d+ new\); heater on 04:00 → first alert 04:\d\d \(\d+ min\); wall time [\d.]+ s$/m);
     expect(out.trim().split('\n').length).toBeLessThan(140);
   });
@@ -93,9 +94,9 @@ describe('stream-smarts run', () => {
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).toContain('sinks: pushbullet, home-assistant-voice');
       expect(r.stdout).not.toContain('>>>');
-      expect(r.stdout).toMatch(/^04:\d\d +ALERT to pushbullet, home-assistant-voice: Power alert: Unusual power usage of \d+ Wh at 4:00\. Please check!$/m);
+      expect(r.stdout).toMatch(/^04:\d\d +ALERT to pushbullet, home-assistant-voice: Power alert: About \d\.\d kW has been on since 4:\d\d \(\d+ min\); this house doesn't do that at this time\. Please check!$/m);
       expect(pb.accepted[0]).toMatchObject({ title: 'Power alert' });
-      expect(pb.accepted[0]!.body).toMatch(/^Unusual power usage of \d+ Wh at 4:00\. Please check!$/);
+      expect(pb.accepted[0]!.body).toMatch(/^About \d\.\d kW has been on since 4:\d\d \(\d+ min\); this house doesn't do that at this time\. Please check!$/);
       expect(ha.calls.length).toBeGreaterThan(0);
       expect(ha.calls[0]).toMatchObject({ domain: 'tts', service: 'google_translate_say' });
     } finally {
@@ -155,15 +156,17 @@ describe('stream-smarts run', () => {
     expect(r.stderr).toContain(join(empty, 'envelope.json'));
     const broken = join(work, 'broken-model');
     mkdirSync(broken);
-    writeFileSync(join(broken, 'envelope.json'), '{"format":"stream-smarts/bands@2"}');
+    writeFileSync(join(broken, 'envelope.json'), '{"format":"stream-smarts/bands@3"}');
     const b = await cli(['run', '--model', broken]);
     expect(b.exitCode).toBe(2);
-    expect(b.stderr.trim()).toMatch(/^stream-smarts run: .*broken-model\/envelope\.json is not a stream-smarts\/bands@2 file: /);
-    // A model of the old format is named as such, with the fix.
-    writeFileSync(join(broken, 'envelope.json'), '{"format":"stream-smarts/envelope@1"}');
-    const old = await cli(['run', '--model', broken]);
-    expect(old.exitCode).toBe(2);
-    expect(old.stderr.trim()).toMatch(/old format stream-smarts\/envelope@1 .*retrain with `stream-smarts train --history FILE`/);
+    expect(b.stderr.trim()).toMatch(/^stream-smarts run: .*broken-model\/envelope\.json is not a stream-smarts\/bands@3 file: /);
+    // A model of an old format is named as such, with the fix.
+    for (const format of ['stream-smarts/envelope@1', 'stream-smarts/bands@2']) {
+      writeFileSync(join(broken, 'envelope.json'), JSON.stringify({ format }));
+      const old = await cli(['run', '--model', broken]);
+      expect(old.exitCode).toBe(2);
+      expect(old.stderr.trim()).toContain(`old format ${format}, which this version no longer reads: retrain with \`stream-smarts train --history FILE\``);
+    }
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
   });
 

@@ -21,7 +21,7 @@ describe('one rule set for run and the notifier', () => {
     const loaded = load();
     expect(runRules(loaded)).toEqual(notifierConfig(loaded).rules);
     expect(runRules(loaded)).toEqual(DEFAULT_RULES);
-    expect(DEFAULT_RULES).toMatchObject({ fireAfter: 3, fireWindowMs: 15 * MIN, lowFireAfter: 5, lowFireWindowMs: 60 * MIN, resolveAfterMs: 15 * MIN, lowResolveAfterMs: 12 * 60 * MIN, lowRepeatIntervalMs: 0 });
+    expect(DEFAULT_RULES).toMatchObject({ fireAfter: 3, fireWindowMs: 15 * MIN, lowFireAfter: 5, lowFireWindowMs: 60 * MIN, resolveAfterMs: 15 * MIN, lowResolveAfterMs: 36 * 60 * MIN, lowRepeatIntervalMs: 0 });
     // The numbers live in one place: the settings' defaults.
     expect(SETTINGS['notifier.fireAfter'].default).toBe('3');
     expect(SETTINGS['notifier.lowFireAfter'].default).toBe('5');
@@ -35,17 +35,17 @@ describe('one rule set for run and the notifier', () => {
     expect(feed(DEFAULT_RULES, 'high', 40, (i) => i % 8 === 0)).toEqual([]);
   });
 
-  it('a low episode notifies when it starts and when it ends, nothing between; it ends 12 h after its last anomaly; a high one repeats hourly', () => {
+  it('a low episode notifies when it starts and when it ends, nothing between; it ends 36 h after its last anomaly; a high one repeats hourly', () => {
     // Three days of low usage, then the house is lived in again.
     const low = new EpisodeTracker(DEFAULT_RULES, () => 0);
     const alerts: [string, number][] = [];
     for (let i = 0; i < 3 * 1440; i++) alerts.push(...low.observe(ev(i, 'low')).map((a): [string, number] => [a.type, (a.at - T0) / MIN]));
-    alerts.push(...low.advance(T0 + (3 * 1440 + 11 * 60) * MIN).map((a): [string, number] => [a.type, (a.at - T0) / MIN]));
+    alerts.push(...low.advance(T0 + (3 * 1440 + 35 * 60) * MIN).map((a): [string, number] => [a.type, (a.at - T0) / MIN]));
     expect(alerts).toEqual([['fire', 4]]);
-    alerts.push(...low.advance(T0 + (3 * 1440 + 13 * 60) * MIN).map((a): [string, number] => [a.type, (a.at - T0) / MIN]));
+    alerts.push(...low.advance(T0 + (3 * 1440 + 37 * 60) * MIN).map((a): [string, number] => [a.type, (a.at - T0) / MIN]));
     expect(alerts).toEqual([
       ['fire', 4],
-      ['resolve', 3 * 1440 - 1 + 12 * 60],
+      ['resolve', 3 * 1440 - 1 + 36 * 60],
     ]);
     expect(feed(DEFAULT_RULES, 'high', 130).map(([t]) => t)).toEqual(['fire', 'repeat', 'repeat']);
   });

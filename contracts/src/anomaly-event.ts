@@ -46,6 +46,8 @@ export interface AnomalyEvent {
   hold?: boolean;
   /** The reading's measures, when the row carries them: what the alert says was seen. */
   measures?: Partial<Record<MeasureName, number>>;
+  /** The power of the reading's own interval, W (WH over INTERVAL_S), when the row carries them. */
+  power?: number;
   meterId: string;
   day?: string | number;
   lower?: number;
@@ -83,6 +85,8 @@ export const AnomalyRowSchema = z.object({
   DAY: z.union([z.string(), z.number()]).nullish(),
   LOWER: finite.nullish(),
   UPPER: finite.nullish(),
+  WH: finite.refine((n) => n >= 0, 'must not be negative').nullish(),
+  INTERVAL_S: z.number().int().positive().nullish(),
   // The measures of the reading (ksql/030 carries them), for the alert's words: what was seen.
   ...(Object.fromEntries(MEASURE_NAMES.map((m) => [m.toUpperCase(), finite.nullish()])) as Record<Uppercase<MeasureName>, ReturnType<typeof finite.nullish>>),
 });
@@ -110,6 +114,7 @@ export const AnomalyEventSchema = AnomalyRowSchema.transform((row, ctx): Anomaly
     kind: k === 'hold' ? 'high' : k,
     ...(k === 'hold' ? { hold: true } : {}),
     ...(Object.keys(measures).length ? { measures } : {}),
+    ...(row.WH !== null && row.WH !== undefined && row.INTERVAL_S ? { power: (row.WH * 3600) / row.INTERVAL_S } : {}),
     meterId: row.METER_ID ?? DEFAULT_METER_ID,
     ...(row.DAY !== null && row.DAY !== undefined ? { day: row.DAY } : {}),
     ...(row.LOWER !== null && row.LOWER !== undefined ? { lower: row.LOWER } : {}),

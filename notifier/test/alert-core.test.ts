@@ -97,18 +97,36 @@ describe('episodes (alert core)', () => {
 });
 
 describe('alert texts', () => {
-  it('keep the 2018 words: "Unusual power usage of 1500 Wh at 4:00. Please check!"', () => {
+  it('keep the 2018 words for a row without measures: "Unusual power usage of 1500 Wh at 4:00. Please check!"', () => {
     const [alert] = new EpisodeTracker(FIRE_FIRST, () => 0).observe(event('house', T0, { hour: 4, kwh: 1500 }));
     expect(render(alert!, DEFAULT_TEMPLATES, 'UTC')).toEqual({ title: 'Power alert', body: 'Unusual power usage of 1500 Wh at 4:00. Please check!' });
+  });
+
+  it('say what was seen: the load, since when and for how long, from the reading’s steps, its power, or its floor', () => {
+    const at = Date.parse('2026-01-05T22:43:00Z');
+    const fire = (measures: Record<string, number>, power?: number, startedAt = at - 2 * MINUTE) => {
+      const [a] = new EpisodeTracker(FIRE_FIRST, () => 0).observe(event('house', at, { hour: 22, kwh: 2400, measures, ...(power !== undefined ? { power } : {}) }));
+      return render({ ...a!, startedAt }, DEFAULT_TEMPLATES, 'UTC').body;
+    };
+    // A 20-min step of 2 kW, the 45-min one not yet: on for 20 minutes.
+    expect(fire({ step_20m: 2040, step_45m: 120, floor_1h: 300 })).toBe('About 2.0 kW has been on since 22:23 (20 min); this house doesn\'t do that at this time. Please check!');
+    // The 45-min step too (a load on at least 60% of 45 min): on since at least 27 minutes before.
+    expect(fire({ step_20m: 2040, step_45m: 1980, floor_1h: 300 }, undefined, at - 40 * MINUTE)).toBe('About 2.0 kW has been on since 22:03 (40 min); this house doesn\'t do that at this time. Please check!');
+    // Minutes old, before any step: the reading's own power above the 3-h floor.
+    expect(fire({ step_20m: 0, floor_3h: 150 }, 2150)).toBe('About 2.0 kW has been on since 22:41 (2 min); this house doesn\'t do that at this time. Please check!');
+    // Older than the steps reach: the power the house has not dropped below.
+    expect(fire({ step_20m: 0, step_45m: 0, step_90m: 0, floor_1h: 2300, floor_3h: 2250 }, 2300, at - 5 * 60 * MINUTE)).toBe('The power has not dropped below 2.3 kW since 17:43 (5.0 h); this house doesn\'t do that at this time. Please check!');
+    const low = new EpisodeTracker(FIRE_FIRST, () => 0).observe(event('house', at, { hour: 22, kwh: 40, fn: -0.3, kind: 'low', measures: { mean_24h: 170 } }))[0]!;
+    expect(render(low, DEFAULT_TEMPLATES, 'UTC').body).toBe('This house has used 4.1 kWh in the last 24 hours, far less than it usually does. Please check!');
   });
 
   it('have a low-usage counterpart and a back-to-normal message, and take custom templates', () => {
     const t = new EpisodeTracker(FIRE_FIRST, () => 0);
     const [low] = t.observe(event('house', T0, { hour: 9, kwh: 50, fn: -0.4, kind: 'low' }));
     expect(render(low!, DEFAULT_TEMPLATES, 'UTC').body).toBe('Unusually low power usage of 50 Wh at 9:00. Please check!');
-    // A low episode ends 12 quiet hours after its last anomaly (notifier.lowResolveAfter).
-    expect(t.observe(event('other', T0 + 11 * 60 * MINUTE)).filter((a) => a.type === 'resolve')).toEqual([]);
-    const [resolve] = t.observe(event('other', T0 + 13 * 60 * MINUTE));
+    // A low episode ends 36 quiet hours after its last anomaly (notifier.lowResolveAfter).
+    expect(t.observe(event('other', T0 + 35 * 60 * MINUTE)).filter((a) => a.type === 'resolve')).toEqual([]);
+    const [resolve] = t.observe(event('other', T0 + 37 * 60 * MINUTE));
     expect(render(resolve!, DEFAULT_TEMPLATES, 'UTC')).toEqual({ title: 'Power back to normal', body: 'Power usage is back to normal (unusually low since 4:00).' });
     expect(render(low!, { ...DEFAULT_TEMPLATES, low: '{meter} {kind} {kwh} kWh fn={fn} n={count} {nope}' }, 'UTC').body).toBe('house low 0.05 kWh fn=-0.40 n=1 {nope}');
   });

@@ -8,7 +8,7 @@ import { tempDir } from './helpers.js';
 const load = (env: NodeJS.ProcessEnv) => loadConfig({ env, envFile: '/nonexistent/.env' });
 
 describe('notifier settings', () => {
-  it("default to run's rules (3 high anomalies in 15 min, 5 low in 60, hourly reminders of high episodes and none of low ones, 15 quiet minutes for high and 12 h for low), and the console alone", () => {
+  it("default to run's rules (3 high anomalies in 15 min, 5 low in 60, hourly reminders of high episodes and none of low ones, 15 quiet minutes for high and 36 h for low), and the console alone", () => {
     const cfg = notifierConfig(load({}));
     expect(cfg.topic).toBe('ANOMOLY_POWER');
     expect(cfg.fromBeginning).toBe(false);
@@ -20,10 +20,10 @@ describe('notifier settings', () => {
       repeatIntervalMs: 3_600_000,
       lowRepeatIntervalMs: 0,
       resolveAfterMs: 900_000,
-      lowResolveAfterMs: 43_200_000,
+      lowResolveAfterMs: 129_600_000,
       notifyResolved: true,
     });
-    expect(cfg.templates.high).toBe('Unusual power usage of {wh} Wh at {time}{away}. Please check!');
+    expect(cfg.templates.high).toBe('{seen}{away}. Please check!');
     expect(cfg.silences).toEqual({ store: 'kafka', topic: 'stream-smarts-silences' });
     expect(buildSinks(cfg).map((s) => s.name)).toEqual(['console']);
   });

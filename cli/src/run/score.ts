@@ -61,5 +61,5 @@ export function measuresOf(r: Reading): Partial<Record<MeasureName, number>> {
 export function anomalyEventOf(s: ScoredReading): AnomalyEvent {
   const r = s.reading;
   const hold = s.kind === 'hold';
-  return { eventTs: r.ts, meterId: r.meter_id, day: r.day, hour: r.hour, kwh: r.kwh, fn: s.fn!, kind: hold ? 'high' : (s.kind as 'high' | 'low'), ...(hold ? { hold: true } : {}), measures: measuresOf(r), lower: s.lower, upper: s.upper };
+  return { eventTs: r.ts, meterId: r.meter_id, day: r.day, hour: r.hour, kwh: r.kwh, fn: s.fn!, kind: hold ? 'high' : (s.kind as 'high' | 'low'), ...(hold ? { hold: true } : {}), measures: measuresOf(r), power: (r.wh * 3600) / r.interval_s, lower: s.lower, upper: s.upper };
 }

@@ -27,6 +27,7 @@ const EventSchema = z.object({
   upper: z.number().optional(),
   hold: z.boolean().optional(),
   measures: z.record(z.string(), z.number()).optional(),
+  power: z.number().optional(),
 });
 
 const EpisodeSchema = z.object({

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { seenLoad } from '../alert-core/templates.js';
 import type { Alert, Message } from '../alert-core/types.js';
 import { SinkError, type MeterReading, type Sink, type SinkResult } from './types.js';
 
@@ -204,7 +205,7 @@ export class MqttSink implements Sink {
       .catch(() => undefined);
   }
 
-  /** fire/repeat: the episode is open (ON, with its kind); resolve: over (OFF). */
+  /** fire/repeat: the episode is open (ON, with its kind and what was seen); resolve: over (OFF). */
   async send(alert: Alert, _message: Message): Promise<SinkResult> {
     await this.ready();
     await this.announce(alert.meterId);
@@ -213,7 +214,7 @@ export class MqttSink implements Sink {
     try {
       await this.client.publishAsync(
         t.attributes,
-        JSON.stringify({ kind: open ? alert.kind : null, started: new Date(alert.startedAt).toISOString(), last_alert: alert.type, anomalies: alert.count }),
+        JSON.stringify({ kind: open ? alert.kind : null, started: new Date(alert.startedAt).toISOString(), last_alert: alert.type, anomalies: alert.count, ...loadAttributes(alert, open, _message) }),
         { retain: true, qos: 1 },
       );
       await this.client.publishAsync(t.episode, open ? 'ON' : 'OFF', { retain: true, qos: 1 });
@@ -240,4 +241,10 @@ function safe(url: string): string {
   } catch {
     return '(bad url)';
   }
+}
+
+/** What the alert says was seen, as attributes a dashboard can show: the load's size and since when, and the message. */
+function loadAttributes(alert: Alert, open: boolean, message: Message): Record<string, unknown> {
+  const load = open && alert.kind === 'high' ? seenLoad(alert) : null;
+  return { load_w: load ? Math.round(load.watts) : null, load_since: load ? new Date(load.since).toISOString() : null, message: open ? message.body : null };
 }
