@@ -45,7 +45,8 @@ async function runScript(opts: { fnOffset: number; meter: string }) {
   const t = readingTime();
   const { day, hour } = dayHourOfReading(t, 'UTC');
   // An hour of 1500 W ending at t: both floors it covers are 1500 W (scripts/e2e-score.mjs).
-  const fn = loadModel(MODEL).score({ minute: minuteOfReading(t, 'UTC'), floor_15m: 1500, floor_1h: 1500, floor_3h: null, mean_24h: null })!;
+  const fn = loadModel(MODEL).score({ day: dayHourOfReading(t, 'UTC').day, minute: minuteOfReading(t, 'UTC'), floor_15m: 1500, floor_1h: 1500, floor_3h: null, mean_24h: null })!;
+  expect(fn).toBeGreaterThan(1);
   const ksql: KsqlDbDouble = await startKsqlDbDouble({
     functions: () => [{ name: 'ANOMOLY_POWER', version: `${POM_VERSION}+model.${CONTENT_HASH.slice(0, 12)}` }],
     kafka: { brokers: [broker.bootstrap] },

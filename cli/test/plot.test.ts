@@ -56,7 +56,7 @@ describe('stream-smarts plot: SVG', () => {
     const r = await plot(['range', '--history', history, '--days', '3', '--format', 'svg', '--out', out]);
     expect(String(r.stdout).trim()).toBe(join(out, 'range.svg'));
     const svg = readFileSync(join(out, 'range.svg'), 'utf8');
-    for (const s of ['where the model alerts', 'Lowest power over 15 min', 'Lowest power over 1 h', 'Lowest power over 3 h', '24-h mean', 'time of day (h)', 'Wh/h', 'alerts (above the band)', 'normal for this house', 'usual level (median)', 'history', 'readings 2026-07-30 to 2026-08-01']) expect(svg).toContain(s);
+    for (const s of ['where the model alerts', 'Power of the last 20 min above the hour before', 'Lowest power over 1 h', 'Lowest power over 3 h', '24-h mean', 'time of day (h)', 'Wh/h', 'alerts (above the band)', 'normal for this house', 'usual level (median)', 'history', 'readings 2026-07-30 to 2026-08-01']) expect(svg).toContain(s);
     expect(count(svg, /class="panel"/g)).toBe(4);
     // A bands@2 model has one profile for every day: --day other than all is refused, with why.
     const each = await cli(['plot', 'range', '--model', MODEL, '--day', 'each', '--out', join(dir, 'each')]);

@@ -103,7 +103,7 @@ describe('stream-smarts simulate', () => {
     const out = join(dir, 'by-name.jsonl');
     await simulate(['--days', '1', '--interval', '900', '--scenarios', 'none', '--out', out]);
     const first = JSON.parse(readFileSync(out, 'utf8').split('\n')[0]!) as Reading;
-    expect(Object.keys(first).sort()).toEqual(['day', 'floor_15m', 'floor_1h', 'floor_3h', 'hour', 'interval_s', 'kwh', 'mean_24h', 'meter_id', 'minute', 'pulses', 'ts', 'wh']);
+    expect(Object.keys(first).sort()).toEqual(['activity_3h', 'day', 'floor_15m', 'floor_1h', 'floor_3h', 'hour', 'interval_s', 'kwh', 'mean_24h', 'meter_id', 'minute', 'pulses', 'step_20m', 'step_45m', 'step_90m', 'ts', 'wh']);
   });
 
   it('simulates in the configured zone, else the system\'s — the rule train follows — and evaluate warns when the file\'s offsets are not its model\'s', async () => {

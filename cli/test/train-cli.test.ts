@@ -84,15 +84,17 @@ describe('train command errors: one line saying what and how to fix, non-zero ex
     expect((e as TrainError).exitCode).toBe(2);
   });
 
-  it('when a history file is missing, or --days / --see-w is not a number it can use', async () => {
+  it('when a history file is missing, or --days / --alert-budget is not a number it can use', async () => {
     const missing = await runTrain(['--timezone', 'UTC'], ['--history', join(work, 'nope.csv')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/history file .*nope\.csv does not exist — fix: pass CSV/);
     const q = await runTrain(['--timezone', 'UTC'], ['--history', twoWeeks, '--days', '1.5']);
     expect(q.code).toBe(2);
     expect(q.stderr).toMatch(/--days "1\.5" is not a whole number of at least 7/);
-    const w = await runTrain(['--timezone', 'UTC'], ['--history', twoWeeks, '--see-w', 'lots']);
+    const w = await runTrain(['--timezone', 'UTC'], ['--history', twoWeeks, '--alert-budget', 'lots']);
     expect(w.code).toBe(2);
-    expect(w.stderr).toMatch(/--see-w "lots" is not a whole number of at least 1 — fix: give e\.g\. --see-w 2000/);
+    expect(w.stderr).toMatch(/--alert-budget "lots" is not a number of false alerts a week above 0 \(and at most 50\) — fix: give e\.g\. --alert-budget 0\.25 or --alert-budget 1\/4w/);
+    const z = await runTrain(['--timezone', 'UTC'], ['--history', twoWeeks, '--alert-budget', '0']);
+    expect(z.code).toBe(2);
   });
 });

@@ -110,19 +110,23 @@ describe('train against a real H2O on a history shaped like the 2018 reference',
   it('the MOJO reproduces every band statistic within 0.5 Wh/h, and the jar scores the new form as TypeScript does', () => {
     expect(result.fitted.fitMaxAbsWh).toBeLessThan(0.5);
     const model = loadModel(result.dir);
-    const at = model.at(4 * 60 + 30);
+    const at = model.at(4 * 60 + 30, 3);
     const heater = at.floor_1h.upper + 500;
-    const ts = model.score({ minute: 270, floor_15m: heater, floor_1h: heater, floor_3h: heater, mean_24h: at.mean_24h.ref });
-    const js = Number(execFileSync('java', ['-jar', udfJar, 'score', '--model', result.dir, '--minute', '270', '--floor-15m', String(heater), '--floor-1h', String(heater), '--floor-3h', String(heater), '--mean-24h', String(at.mean_24h.ref)], { encoding: 'utf8' }).trim());
+    const step = at.step_20m.upper + 500;
+    const ts = model.score({ day: 3, minute: 270, floor_15m: heater, floor_1h: heater, floor_3h: heater, step_20m: step, step_45m: 0, step_90m: 0, activity_3h: 0, mean_24h: at.mean_24h.ref });
+    const js = Number(execFileSync('java', ['-jar', udfJar, 'score', '--model', result.dir, '--day', '3', '--minute', '270', '--floor-15m', String(heater), '--floor-1h', String(heater), '--floor-3h', String(heater), '--step-20m', String(step), '--step-45m', '0', '--step-90m', '0', '--activity-3h', '0', '--mean-24h', String(at.mean_24h.ref)], { encoding: 'utf8' }).trim());
     expect(ts).toBeGreaterThan(1);
     expect(js).toBe(ts);
+    // The five-argument form of bands@2's statements too.
+    const v2 = Number(execFileSync('java', ['-jar', udfJar, 'score', '--model', result.dir, '--minute', '270', '--floor-15m', String(heater), '--floor-1h', String(heater), '--floor-3h', String(heater), '--mean-24h', String(at.mean_24h.ref)], { encoding: 'utf8' }).trim());
+    expect(v2).toBe(model.scoreV2(270, heater, heater, heater, at.mean_24h.ref));
   });
 
   it('writes the model directory of the contract and points current at it', () => {
     for (const f of ['bands.zip', 'envelope.json', 'model-card.md', 'envelope.svg']) expect(existsSync(join(result.dir, f)), f).toBe(true);
     const onDisk = JSON.parse(readFileSync(join(result.dir, 'envelope.json'), 'utf8')) as ModelFile;
     expect(onDisk).toMatchObject({
-      format: 'stream-smarts/bands@2',
+      format: 'stream-smarts/bands@3',
       modelId: '2026-11-23T193000Z',
       timezone: TZ,
       unit: 'Wh/h',
