@@ -33,7 +33,7 @@ if want train; then
 fi
 
 if want detect; then
-  section "detection on real-household data (UCI, CC BY 4.0): stream-smarts vs the 2018 method vs the previous one, trained once and retrained weekly"
+  section "detection over every household (two real, five generated): stream-smarts (bands@3) vs the 2018 method vs bands@2, trained once and retrained weekly, per household and the worst; the ablation"
   mvn -B -q -f udf-java package -DskipTests
   ts bench/detect.ts
 fi

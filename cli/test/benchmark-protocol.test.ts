@@ -233,3 +233,41 @@ describe('labelled real events', () => {
     expect(findRealEvents(toGrid(rows, 'UTC')).filter((e) => e.name === 'real-away')).toEqual([]);
   });
 });
+
+describe('the benchmark on a small slice of the real house', () => {
+  it('runs every method over a window, counts false alerts per week of the time outside every event, and names the worst household', async () => {
+    const { bands3Method, minMaxMethod, runDetectionBenchmark, targets, worstOf } = await import('../src/evaluate/benchmark/index.js').then(async (m) => ({ ...m, ...(await import('../src/evaluate/benchmark/methods.js')) }));
+    const { DEFAULT_RULES } = await import('@stream-smarts/notifier');
+    const text = gunzipSync(readFileSync(new URL('../../bench/data/uci-household/dev-2010.csv.gz', import.meta.url))).toString('utf8');
+    const rows = text.split('\n').slice(1, 1 + 64 * 1440).map((l) => {
+      const [t, wh] = l.split(',');
+      return { endMs: Date.parse(t!), wh: Number(wh), intervalMs: MIN };
+    });
+    const grid = toGrid(rows, 'Etc/GMT-1');
+    const h = { household: 'UCI slice', file: 'slice.csv', grid, labelled: [] };
+    const r = await runDetectionBenchmark({
+      histories: [h, { ...h, household: 'UCI slice again', file: 'again.csv' }],
+      methods: [minMaxMethod('2018', DEFAULT_RULES), bands3Method(DEFAULT_RULES, { resolution: { impulsesPerKwh: 1000, intervalS: 60 } })],
+      modes: ['once'],
+      trainDays: 35,
+      testDays: 28,
+    });
+    expect(r.rows.map((x) => `${x.household} ${x.method}`)).toEqual(['UCI slice 2018', 'UCI slice again 2018', 'UCI slice bands@3', 'UCI slice again bands@3']);
+    const ws = r.windows['UCI slice | bands@3 | trained once']!;
+    expect(ws).toHaveLength(1);
+    const w = ws[0]!;
+    // The time where a false alert could fall: the test period less its events (and the hour after each).
+    expect(w.weeks).toBeGreaterThan(0.5);
+    expect(w.weeks).toBeLessThan(4);
+    const heaters = w.events.filter((e) => e.scenario === 'heater');
+    expect(heaters.length).toBeGreaterThanOrEqual(4);
+    for (const e of heaters) expect(e.minutes === null || e.minutes >= 0).toBe(true);
+    const row = r.rows.find((x) => x.method === 'bands@3' && x.household === 'UCI slice')!;
+    expect(row.falsePerWeek).toBeCloseTo((w.falseHigh + w.falseLow) / w.weeks, 9);
+    expect(Object.keys(row.cells).some((k) => k.startsWith('heater 2 kW'))).toBe(true);
+    expect(targets(row, r.rows[0]).map((t) => t.target)).toContain('≤ 0.3 false alerts a week (high and low)');
+    // The same house twice, seeded alike: the worst household is either.
+    expect(r.worst).toHaveLength(2);
+    expect(worstOf(r.rows.filter((x) => x.method === '2018')).falsePerWeek).toBe(Math.max(...r.rows.filter((x) => x.method === '2018').map((x) => x.falsePerWeek)));
+  });
+});

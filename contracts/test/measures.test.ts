@@ -69,3 +69,41 @@ describe('TrailingMeasures', () => {
     expect(a.recent().length).toBeLessThanOrEqual(1441);
   });
 });
+
+describe('the steps and the activity: a load that came on and stayed, on top of whatever the house was doing', () => {
+  it('a 2 kW heater switched on during a busy evening lifts the 20-min step by its size; the floors only by less', () => {
+    // An evening that runs 1.5 kW with 3 kW bursts, then a heater from minute 200.
+    const watts = Array.from({ length: 260 }, (_, i) => 1500 + (i % 7 === 0 ? 1500 : 0) + (i >= 200 ? 2000 : 0));
+    const out = feed(watts);
+    expect(out[218]!.step_20m).toBeCloseTo(0, 9); // 19 minutes on: the 20-min window still holds a minute before it
+    expect(out[219]!.step_20m).toBeCloseTo(2000, 9); // (1500+2000) − 1500
+    expect(out[219]!.floor_15m).toBeCloseTo(3500, 9);
+  });
+
+  it('the 45-min step takes the 40th percentile: an oven on 6 minutes in 10 still counts, a kettle does not', () => {
+    const base = Array(200).fill(300);
+    const oven = base.map((w, i) => (i >= 120 && (i < 135 || (i - 135) % 10 < 6) ? w + 2500 : w));
+    const kettle = base.map((w, i) => (i >= 150 && i < 153 ? w + 3000 : w));
+    expect(feed(oven)[164]!.step_45m).toBeCloseTo(2500, 9); // 45 min from minute 120: 15 on, then 6 in 10
+    expect(feed(oven)[164]!.step_20m).toBe(0); // the 20-min floor falls in every off-period
+    expect(feed(kettle).at(-1)!.step_45m).toBe(0);
+  });
+
+  it('the steps need their hour before them: null until 80, 105 and 150 minutes of contiguous readings', () => {
+    const out = feed(Array(160).fill(400));
+    expect(out[78]!.step_20m).toBeNull();
+    expect(out[79]!.step_20m).toBe(0);
+    expect(out[103]!.step_45m).toBeNull();
+    expect(out[104]!.step_45m).toBe(0);
+    expect(out[148]!.step_90m).toBeNull();
+    expect(out[149]!.step_90m).toBe(0);
+  });
+
+  it('the 3-h activity is the mean of the last 3 h above their floor: a thermostat cycling a heater keeps it up', () => {
+    const steady = feed(Array(200).fill(250)).at(-1)!;
+    expect(steady.activity_3h).toBeCloseTo(0, 9);
+    const cycling = feed(Array.from({ length: 200 }, (_, i) => 250 + (i % 20 < 10 ? 2000 : 0))).at(-1)!;
+    expect(cycling.floor_3h).toBeCloseTo(250, 9);
+    expect(cycling.activity_3h).toBeCloseTo(1000, 6);
+  });
+});

@@ -126,3 +126,32 @@ describe('crash recovery of the accumulator', () => {
     expect(again).toEqual([spooled[1]]);
   });
 });
+
+describe('the measures the collector computes from its own pulses (raw_power version 3)', () => {
+  it('a 2 kW heater switched on at 02:00 shows as a 20-min step of its size, counted in the meter’s pulses', () => {
+    const { acc, out } = collect(60);
+    const t0 = Date.UTC(2026, 0, 6, 0, 0);
+    // 300 W (5 Wh a minute) for two hours, then 2.3 kW (about 38.3 Wh a minute) from 02:00.
+    let carry = 0;
+    for (let m = 0; m < 200; m++) {
+      const wh = (m < 120 ? 300 : 2300) / 60 + carry;
+      const pulses = Math.floor(wh);
+      carry = wh - pulses;
+      for (let k = 0; k < pulses; k++) acc.pulse(t0 + m * MIN + 1 + k);
+    }
+    acc.advance(t0 + 200 * MIN);
+    const at = (hhmm: string) => out.find((r) => new Date(r.ts).toISOString().slice(11, 16) === hhmm)!;
+    expect(at('01:59').step_20m).toBe(0);
+    // 20 whole minutes on at 02:20: a floor of 38 pulses (2280 W) above the hour before's 5 (300 W).
+    expect(at('02:20').step_20m).toBe((38 - 5) * 60);
+    expect(at('02:19').step_20m).toBe(0);
+    // The 45-min step at 02:30: 30 of its 45 minutes on (67%), so its 40th percentile is on — and
+    // the hour before its window (00:46–01:45) all 300 W.
+    expect(at('02:30').step_45m).toBe((38 - 5) * 60);
+    expect(at('02:20').step_45m).toBe(0); // 20 of 45 minutes on: the 40th percentile is still off
+    // The 3-h activity once three hours are read: 70 minutes of the heater in its window above its floor.
+    expect(at('02:59').activity_3h).toBeNull();
+    expect(at('03:10').floor_3h).toBe(300);
+    expect(at('03:10').activity_3h).toBeGreaterThan(700);
+  });
+});

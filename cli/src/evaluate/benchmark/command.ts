@@ -61,6 +61,7 @@ export function ablationVariants(base: Bands3Method): { name: string; method: Ba
     { name: 'the last 28 days only', method: { ...base, recentDays: 28 } },
     { name: 'margins in watts, not relative', method: { ...base, marginMode: 'watts' } },
     { name: 'one margin for the whole day', method: { ...base, blocks: 1 } },
+    { name: 'alert budget one in two weeks', method: base, budget: { perWeek: 0.5 } },
     { name: 'alert budget one a week', method: base, budget: { perWeek: 1 } },
   ];
 }

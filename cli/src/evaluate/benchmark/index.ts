@@ -29,6 +29,9 @@ export interface BenchmarkOptions {
   methods: readonly Method[];
   modes?: readonly Mode[];
   retrainDays?: number;
+  /** Days of training and of each test period; default 90 and 60 (small slices in tests). */
+  trainDays?: number;
+  testDays?: number;
   onWindow?: (method: string, mode: string, r: WindowResult) => void;
   signal?: AbortSignal;
 }
@@ -64,6 +67,8 @@ export async function runDetectionBenchmark(o: BenchmarkOptions): Promise<Benchm
               labelled: h.labelled,
               method,
               ...(mode === 'retrained' ? { retrainDays: retrain } : {}),
+              ...(o.trainDays ? { trainDays: o.trainDays } : {}),
+              ...(o.testDays ? { testDays: o.testDays } : {}),
               onWindow: (r) => o.onWindow?.(method.name, label, r),
               ...(o.signal ? { signal: o.signal } : {}),
             })),

@@ -217,6 +217,8 @@ export interface RunOptions {
   /** Refit every this many days on the trailing `trainDays`; undefined: fit once per window. */
   retrainDays?: number;
   trainDays?: number;
+  /** Days of each test period (and the slide between windows); default 60. */
+  testDays?: number;
   seed?: number;
   onWindow?: (r: WindowResult) => void;
   signal?: AbortSignal;
@@ -251,15 +253,15 @@ function usable(g: Grid, w: Window): boolean {
 /** The meter the benchmark's households are read through: 1,000 impulses/kWh, the commonest constant. */
 export const BENCH_IMPULSES_PER_KWH = 1000;
 
-export function prepareWindows(file: string, g: Grid, labelled: readonly Event[], trainDays = 90, seed = 12, impulsesPerKwh = BENCH_IMPULSES_PER_KWH): PreparedWindow[] {
-  const key = `${file}|${trainDays}|${seed}|${impulsesPerKwh}`;
+export function prepareWindows(file: string, g: Grid, labelled: readonly Event[], trainDays = 90, seed = 12, impulsesPerKwh = BENCH_IMPULSES_PER_KWH, testDays = 60): PreparedWindow[] {
+  const key = `${file}|${trainDays}|${testDays}|${seed}|${impulsesPerKwh}`;
   let byKey = prepared.get(g);
   if (!byKey) prepared.set(g, (byKey = new Map()));
   const hit = byKey.get(key);
   if (hit) return hit;
   const avoid = avoidDays(g, labelled);
   const out: PreparedWindow[] = [];
-  for (const w of windows(g.days, trainDays)) {
+  for (const w of windows(g.days, trainDays, testDays, testDays)) {
     if (!usable(g, w)) continue;
     const s = seed * 7919 + w.index * 104729 + file.length;
     const { w: injected, events } = inject(g, plan(s, w.testFrom, w.testTo, avoid, w.index), s);
@@ -274,7 +276,7 @@ const nan = (x: number) => (Number.isNaN(x) ? null : x);
 export async function runBenchmark(o: RunOptions): Promise<WindowResult[]> {
   const out: WindowResult[] = [];
   const trainDays = o.trainDays ?? 90;
-  for (const { window: w, events, measured: m } of prepareWindows(o.file, o.grid, o.labelled, trainDays, o.seed ?? 12)) {
+  for (const { window: w, events, measured: m } of prepareWindows(o.file, o.grid, o.labelled, trainDays, o.seed ?? 12, BENCH_IMPULSES_PER_KWH, o.testDays ?? 60)) {
     o.signal?.throwIfAborted();
     const from = dayStart(o.grid, w.testFrom);
     const to = dayStart(o.grid, w.testTo);

@@ -5,14 +5,20 @@ import { bands3Stats, dayTypeOf, incidentMask, pulseW, type Bands3Method, type B
 
 /**
  * Calibration to the household's alert budget (issue 19): the margins of a model are not
- * constants tuned on some house but chosen for this one, from its own history. The training days
- * are cut into `folds` blocks; each block is scored by statistics of the other blocks, through
- * the product's alert rules, and `k` (the edge is `ref + k × spread`) is the smallest for which all
- * the held-back blocks together would have raised at most the budget: high and low each.
+ * constants tuned on some house but chosen for this one, from its own history.
  *
- * Minutes inside an incident (a load on for hours far above usual, see stats.ts) are left out of
- * the count as they are out of the statistics: a heater really left on in the history is not a
- * false alert.
+ * The training days are cut into `folds` blocks; each block is scored by the edges of the other
+ * blocks. Every episode of readings past an edge that the product's alert rules would turn into
+ * an alert is a *peak*: the margin at which it would fire. Each part — a high measure in a quarter
+ * of the day — fits an exponential tail to its peaks (peaks over threshold), so a margin can be
+ * set at a rate rarer than the sample holds; all parts are set at one rate, the budget shared by
+ * as many parts as act independently (measured, see unionMargins), and never above what keeps the
+ * held-back blocks themselves within the budget. The 24-h mean has one margin of its own. High and
+ * low each get the budget.
+ *
+ * Minutes inside an incident (a load on for hours far above what the house does then, see
+ * stats.ts) are left out of the count as they are out of the statistics: a heater really left on
+ * in the history is not a false alert.
  */
 
 export interface Budget {
@@ -28,13 +34,13 @@ export interface FoldResult {
 }
 
 export interface Calibration {
-  /** Per high measure and part of the day (method.blocks), W above its edge. */
+  /** Per high measure and part of the day (method.blocks): the margin above its edge (stats.ts upperOf: a share, or W). */
   marginHigh: Partial<Record<HighMeasure, number[]>>;
   /** The 24-h mean's margin: its lower band is edge × (1 − marginLow). */
   marginLow: number;
   /** Weeks of held-back days scored. */
   weeks: number;
-  /** Alerts the held-back blocks would have raised at the chosen k, in all and per block. */
+  /** Alerts the held-back blocks would have raised at the chosen margins, in all and per block. */
   high: number;
   low: number;
   folds: FoldResult[];
@@ -42,12 +48,10 @@ export interface Calibration {
   allowed: number;
   /** How many parts of the day and measures act as independent tests (see unionMargins). */
   independent: number;
-  /** The budget could not be met even at the largest k tried. */
-  capped: { high: boolean; low: boolean };
 }
 
-/** The search range of a margin, W: up to 30 kW (no household load reaches it: the measure is as good as off). */
-export const K_MAX = 30_000;
+/** The largest share of its edge the 24-h mean's margin takes: its lower band never reaches 0. */
+const LOW_MARGIN_MAX = 0.95;
 
 /** Counts the episodes that fire, exactly as the notifier's EpisodeTracker does for one meter and kind. */
 export function countFires(times: ArrayLike<number>, fireAfter: number, fireWindowMs: number, resolveAfterMs: number): number {
@@ -109,11 +113,8 @@ function candidates(g: DayGrid, s: Bands3Stats, days: number[], mask: Uint8Array
       }
       const over = x - e;
       if (over <= kMin) continue;
-      const z = s.method.marginMode === 'relative' ? over / (e + s.method.relScaleW) : over;
-      {
-        ts.push(i * MIN);
-        zs.push(z);
-      }
+      ts.push(i * MIN);
+      zs.push(s.method.marginMode === 'relative' ? over / (e + s.method.relScaleW) : over);
     }
   }
   return { t: Float64Array.from(ts), z: Float64Array.from(zs) };
@@ -140,18 +141,18 @@ function firesAt(byChannel: readonly (readonly Candidates[])[], ks: readonly num
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
-/** The smallest k in [kMin, K_MAX] (to 1%) at which f(k) ≤ n; K_MAX and capped when none is. */
-function smallestK(f: (k: number) => number, n: number, K_MIN: number): { k: number; capped: boolean } {
-  if (f(K_MIN) <= n) return { k: K_MIN, capped: false };
-  if (f(K_MAX) > n) return { k: K_MAX, capped: true };
-  let lo = Math.log(K_MIN);
-  let hi = Math.log(K_MAX);
+/** The smallest margin in [from, to] (to 1%) at which f is at most n; `to` when none is. */
+function smallestMargin(f: (k: number) => number, n: number, from: number, to: number): number {
+  if (f(from) <= n) return from;
+  if (f(to) > n) return to;
+  let lo = Math.log(from);
+  let hi = Math.log(to);
   while (hi - lo > 0.01) {
     const mid = (lo + hi) / 2;
     if (f(Math.exp(mid)) <= n) hi = mid;
     else lo = mid;
   }
-  return { k: Math.exp(hi), capped: false };
+  return Math.exp(hi);
 }
 
 /**
@@ -283,11 +284,10 @@ export function foldDays(g: DayGrid, folds: number): number[][] {
 
 export function calibrate(g: DayGrid, resolution: Resolution, method: Bands3Method, rules: EpisodeRules, budget: Budget = DEFAULT_BUDGET, folds = 4): Calibration {
   const blocks = foldDays(g, folds);
-  const kMinW = method.minMarginPulses * pulseW(resolution);
+  // A candidate must be past the least margin in watts; in relative mode its peak is a share.
+  const kMin = method.minMarginPulses * pulseW(resolution);
   const rel = method.marginMode === 'relative';
-  // In relative mode a candidate must be past the least margin in watts too; its z is relative.
-  const kMin = kMinW;
-  const floorK = rel ? 0 : kMinW;
+  const floorK = rel ? 0 : kMin;
   const prior = rel ? TAIL_PRIOR_REL : TAIL_PRIOR_PULSES * pulseW(resolution);
   if (blocks.length < 2) throw new RangeError('calibration needs at least two blocks of days with readings');
   const { mask } = incidentMask(g, method);
@@ -310,11 +310,10 @@ export function calibrate(g: DayGrid, resolution: Resolution, method: Bands3Meth
   const lr = ruleOf(rules, 'low');
   const tails = high.map((cs) => fitTail(cs.flatMap((c) => episodePeaks(c, hr)), weeks, prior));
   const { ks, independent } = unionMargins(high, tails, weeks, budget.perWeek, hr, floorK);
-  if (process.env.DEBUG_CAL) console.error('independent parts', independent.toFixed(1), 'of', parts.length);
   const lowTail = fitTail(low.flatMap((c) => episodePeaks(c, lr)), weeks, TAIL_PRIOR_LOW);
-  let kl = Math.min(0.95, levelAt(lowTail, budget.perWeek, 0));
+  let kl = Math.min(LOW_MARGIN_MAX, levelAt(lowTail, budget.perWeek, 0));
   // As for the high side: the held-back weeks themselves within the budget.
-  if (sum(firesAt([low], [kl], lr)) > allowed) kl = Math.min(0.95, smallestK((k) => sum(firesAt([low], [k], lr)), allowed, Math.max(kl, 0.01)).k);
+  if (sum(firesAt([low], [kl], lr)) > allowed) kl = smallestMargin((k) => sum(firesAt([low], [k], lr)), allowed, Math.max(kl, 0.01), LOW_MARGIN_MAX);
   const fh = firesAt(high, ks, hr);
   const fl = firesAt([low], [kl], lr);
   return {
@@ -326,6 +325,5 @@ export function calibrate(g: DayGrid, resolution: Resolution, method: Bands3Meth
     folds: blocks.map((b, i) => ({ days: b.length, high: fh[i]!, low: fl[i]! })),
     allowed,
     independent,
-    capped: { high: false, low: false },
   };
 }
