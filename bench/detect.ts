@@ -7,12 +7,13 @@
  * and the labelled real events; stream-smarts (bands@3: trained with a real H2O and the UDF jar
  * once per window, and retrained every 7 days) beside the 2018 method and bands@2, in one run;
  * per household, the worst household, the targets and the ablation. Prints the report; writes
- * .cache/bench/detect.json and .cache/bench/detect.md.
+ * .cache/bench/detect.json and .cache/bench/detect.md, and the README's quality figures (the block
+ * between its detect markers; DETECT_README=0 leaves README.md as it is).
  *
  *   TS_NODE_TRANSPILE_ONLY=1 TS_NODE_PROJECT=tsconfig.base.json node --loader ts-node/esm bench/detect.ts
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { benchmarkWithH2O, renderBenchmark } from '../cli/src/evaluate/benchmark/command.js';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { benchmarkWithH2O, renderBenchmark, renderReadmeSection, replaceReadmeSection } from '../cli/src/evaluate/benchmark/command.js';
 import { ATTRIBUTION, loadHouseholds } from '../cli/src/evaluate/benchmark/households.js';
 import { terminalProgress } from '../cli/src/h2o/progress.js';
 
@@ -32,3 +33,8 @@ console.log(text);
 mkdirSync('.cache/bench', { recursive: true });
 writeFileSync('.cache/bench/detect.json', JSON.stringify({ rows: run.rows, worst: run.worst, ablation: run.ablation, h2oFits: run.h2oFits, fits: run.fits, maxFitDiffWh: run.maxFitDiffWh, ms: run.ms }, null, 2));
 writeFileSync('.cache/bench/detect.md', text + '\n');
+if (process.env.DETECT_README !== '0' && !process.env.DETECT_ONLY) {
+  const readme = readFileSync('README.md', 'utf8');
+  writeFileSync('README.md', replaceReadmeSection(readme, renderReadmeSection(run, new Date())));
+  process.stderr.write('  README.md: the quality figures rewritten\n');
+}

@@ -7,7 +7,8 @@
 //   node models/make-default.mjs                 # writes models/sample-history.csv.gz and models/default
 //                                                # (train starts a local H2O itself; or H2O_URL=...)
 //
-// The history is 52 weeks of 5-minute readings (Wh per interval) for a simulated household in
+// The history is 52 weeks of one-minute readings (the collector's default interval, so the bands are
+// those of what it measures) (Wh per interval) for a simulated household in
 // Australia/Sydney (the 2018 author's home), 28 July 2025 – 26 July 2026, and the model learns from
 // all of it (--days 364), so a new user's first model has seen every season of the simulated house.
 // Why the simulator and not the real-household benchmark data: `make demo` and `run` play the
@@ -24,7 +25,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const TIMEZONE = 'Australia/Sydney';
 const SEED = 2018;
 const WEEKS = 52;
-const INTERVAL_S = 300;
+const INTERVAL_S = 60;
 
 const start = localTimeToUtc(TIMEZONE, 2025, 7, 28); // a Monday, local midnight
 const end = start + WEEKS * 7 * 86_400_000;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AnomalyEvent, AnomalyKind } from '@stream-smarts/contracts';
+import { seenLoad } from './templates.js';
 import type { Alert, EpisodeRules } from './types.js';
 
 /**
@@ -35,6 +36,8 @@ const EpisodeSchema = z.object({
   meterId: z.string(),
   kind: z.enum(['high', 'low']),
   startedAt: z.number(),
+  /** When the load began, as the first anomaly's measures tell (templates.ts seenLoad); absent when they tell nothing. */
+  onset: z.number().optional(),
   lastAt: z.number(),
   count: z.number(),
   /** Anomaly times inside the fire window, kept only until the episode fires. */
@@ -122,6 +125,7 @@ export class EpisodeTracker {
         meterId: ev.meterId,
         kind: ev.kind,
         startedAt: ev.eventTs,
+        ...onsetOf(ev),
         lastAt: ev.eventTs,
         count: 0,
         recent: [],
@@ -218,8 +222,15 @@ export class EpisodeTracker {
       meterId: ep.meterId,
       at,
       startedAt: ep.startedAt,
+      ...(ep.onset !== undefined ? { onset: ep.onset } : {}),
       count: ep.count,
       event: structuredClone(ep.lastEvent),
     };
   }
+}
+
+/** The load's start as the episode's first anomaly tells it, kept for every later message of the episode. */
+function onsetOf(ev: AnomalyEvent): { onset?: number } {
+  const load = ev.kind === 'high' ? seenLoad({ startedAt: ev.eventTs, event: ev }) : null;
+  return load ? { onset: load.since } : {};
 }

@@ -45,7 +45,13 @@ const NAMED_W = 300;
  * one on for longer than the steps reach is described by the 3-h floor (the power it has not
  * dropped below) since the episode's start.
  */
-export function seenLoad(alert: Pick<Alert, 'startedAt' | 'event'>): SeenLoad | null {
+export function seenLoad(alert: Pick<Alert, 'startedAt' | 'event' | 'onset'>): SeenLoad | null {
+  const load = describe(alert);
+  // The episode's first anomaly may have told an earlier start than this one can.
+  return load && alert.onset !== undefined ? { ...load, since: Math.min(load.since, alert.onset) } : load;
+}
+
+function describe(alert: Pick<Alert, 'startedAt' | 'event'>): SeenLoad | null {
   const m = alert.event.measures;
   if (!m) return null;
   const at = alert.event.eventTs;
@@ -64,7 +70,12 @@ export function seenLoad(alert: Pick<Alert, 'startedAt' | 'event'>): SeenLoad | 
   // Minutes old, before any step has its window: the reading's own power above the 3-h floor.
   const p = alert.event.power;
   const before = m.floor_3h ?? m.floor_1h;
-  if (p !== undefined && before !== undefined && p - before >= NAMED_W && p - before >= 0.5 * p) return { watts: p - before, since: alert.startedAt, step: true };
+  if (p !== undefined && before !== undefined && p - before >= NAMED_W && p - before >= 0.5 * p) {
+    // A floor that has risen with it says the load has been on for at least the floor's window.
+    const load = p - before;
+    const least = m.floor_1h !== undefined && m.floor_3h !== undefined && m.floor_1h - m.floor_3h >= 0.6 * load ? 60 : m.floor_15m !== undefined && m.floor_15m - before >= 0.6 * load ? 15 : 0;
+    return { watts: load, since: Math.min(alert.startedAt, at - least * 60_000), step: true };
+  }
   const floor = m.floor_3h ?? m.floor_1h ?? m.floor_15m;
   if (floor !== undefined && floor >= NAMED_W) return { watts: floor, since: alert.startedAt, step: false };
   return null;

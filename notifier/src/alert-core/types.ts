@@ -43,6 +43,8 @@ export interface Alert {
   at: number;
   /** Event time of the episode's first anomaly. */
   startedAt: number;
+  /** When the load began, as the episode's first anomaly told it (see templates.ts seenLoad). */
+  onset?: number;
   /** Anomalies seen in the episode so far. */
   count: number;
   /** The latest anomaly of the episode. */

@@ -220,3 +220,55 @@ export function renderBenchmark(run: BenchmarkRun, attribution = ''): string {
 }
 
 export { cellText };
+
+/** The targets of every household in one table: each cell met (✓) or its figure. */
+export function renderTargets(run: BenchmarkRun, mode: string): string {
+  const rows = run.rows.filter((r) => r.method === PRODUCT && r.mode === mode);
+  const base = (r: RowFigures) => run.rows.find((x) => x.method === METHOD_2018 && x.mode === r.mode && x.household === r.household);
+  const all = rows.map((r) => targets(r, base(r)));
+  const names = all[0]?.map((t) => t.target) ?? [];
+  const L = [`| target | ${rows.map((r) => r.household).join(' | ')} |`, `|---|${rows.map(() => '---').join('|')}|`];
+  names.forEach((n, k) => L.push(`| ${n} | ${all.map((ts) => `${ts[k]!.met ? '✓ ' : '✗ '}${ts[k]!.figure}`).join(' | ')} |`));
+  return L.join('\n');
+}
+
+/** The block of README.md's quality section that `make bench ONLY=detect` writes. */
+export function renderReadmeSection(run: BenchmarkRun, when: Date): string {
+  const retrained = [...new Set(run.rows.filter((r) => r.method === PRODUCT).map((r) => r.mode))].find((m) => m.startsWith('retrained')) ?? run.rows[0]!.mode;
+  const L: string[] = [];
+  L.push(`Measured by \`make bench ONLY=detect\` on ${when.toISOString().slice(0, 10)} (${(run.ms / 60_000).toFixed(1)} min on 2 cores; ${run.h2oFits} models trained with H2O, ${run.fits} more scored from their statistics, which the MOJOs reproduce within ${run.maxFitDiffWh.toFixed(1)} W). Every figure of a household pools its windows; the **worst household** row takes each figure from whichever household is worst at it.`);
+  L.push('');
+  L.push(`**stream-smarts (bands@3), ${retrained}** — the deployment (a nightly \`retrain\` is closer still):`);
+  L.push('');
+  L.push(renderTable([...run.rows.filter((r) => r.method === PRODUCT && r.mode === retrained), ...run.worst.filter((r) => r.method === PRODUCT && r.mode === retrained)]));
+  L.push('');
+  L.push('**The worst household of each method**, trained once and retrained weekly:');
+  L.push('');
+  L.push(renderTable(run.worst, { first: 'method' }));
+  L.push('');
+  L.push('**Every household, every method**: false alerts a week · median minutes to the first alert of a 2 kW heater switched on at 02:00 / 19:00 / 22:00:');
+  L.push('');
+  L.push(renderMatrix(run.rows));
+  L.push('');
+  L.push(`**The issue's targets**, ${retrained} (✓ met, ✗ not, with the figure):`);
+  L.push('');
+  L.push(renderTargets(run, retrained));
+  if (run.ablation.length) {
+    L.push('');
+    L.push('**Ablation** (trained once, every household; each row leaves one part out, or changes one):');
+    L.push('');
+    L.push(renderAblation(run.ablation));
+  }
+  return L.join('\n');
+}
+
+export const README_BEGIN = '<!-- detect:begin — written by `make bench ONLY=detect` (bench/detect.ts); do not edit by hand -->';
+export const README_END = '<!-- detect:end -->';
+
+/** README.md with its detection block replaced (it must hold both markers). */
+export function replaceReadmeSection(readme: string, section: string): string {
+  const a = readme.indexOf(README_BEGIN);
+  const b = readme.indexOf(README_END);
+  if (a < 0 || b < a) throw new Error(`README.md has no block between "${README_BEGIN}" and "${README_END}"`);
+  return `${readme.slice(0, a + README_BEGIN.length)}\n${section}\n${readme.slice(b)}`;
+}
