@@ -119,6 +119,21 @@ describe('stream-smarts watch', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it('labels the rows of POWER_STREAM_SCORED by the one threshold rule: normal rows are not "low"', async () => {
+    ksql.pushRows.set('POWER_STREAM_SCORED', {
+      columns: ['METER_KEY', 'EVENT_TS', 'METER_ID', 'DAY', 'HOUR', 'KWH', 'FN', 'KIND'],
+      types: ['STRING', 'BIGINT', 'STRING', 'INTEGER', 'INTEGER', 'DOUBLE', 'DOUBLE', 'STRING'],
+      rows: [
+        ['house', Date.parse('2026-11-23T03:01:00Z'), 'house', 1, 3, 250, 0.12, null],
+        ['house', Date.parse('2026-11-23T03:02:00Z'), 'house', 1, 3, 900, 0.8, 'hold'],
+        ['house', Date.parse('2026-11-23T03:03:00Z'), 'house', 1, 3, 950, 0.7, null],
+      ],
+    });
+    const r = await cli(['watch', '--stream', 'POWER_STREAM_SCORED', '--limit', '3'], { KSQLDB_URL: ksql.url, STREAM_SMARTS_TIMEZONE: 'UTC' });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => l.split(/ {2}/)[2])).toEqual(['normal', 'hold', 'hold']);
+  });
+
   it('--where and --limit make a push query that ends by itself (what make e2e waits on)', async () => {
     const before = ksql.queries.length;
     const r = await cli(['--json', 'watch', '--from-beginning', '--where', "HOUR = 4 AND KIND = 'high'", '--limit', '1'], { KSQLDB_URL: ksql.url });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderBandsChart } from '../src/plot/bands-chart.js';
-import { legacyTables } from '../src/train/tables.js';
+import { legacyTables } from '@stream-smarts/contracts';
 import { formatTick, linearScale, niceTicks } from '../src/plot/scale.js';
 import { escapeXml, renderChart } from '../src/plot/svg.js';
 

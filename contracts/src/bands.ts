@@ -94,6 +94,26 @@ export function dayTypeOf(day: number | null | undefined, dayTypes: 1 | 2): 0 | 
   return day >= 6 ? 1 : 0;
 }
 
+/**
+ * The 2018 forms' tables, as the UDF derives them from the kwh bands (MODEL-FORMAT "envelope.json"):
+ * hours[h] = the lowest kwh.lower and highest kwh.upper over the hour's minutes; every day's cell =
+ * its hour. TypeScript derives them the same way and checks a model file's copy against them.
+ */
+export function legacyTables(kwh: { lower: readonly number[]; upper: readonly number[] }): Pick<JarTables, 'hours' | 'cells'> {
+  const hours = Array.from({ length: 24 }, (_, hour) => {
+    let lower = Infinity;
+    let upper = -Infinity;
+    for (let m = hour * 60; m < hour * 60 + 60; m++) {
+      lower = Math.min(lower, kwh.lower[m]!);
+      upper = Math.max(upper, kwh.upper[m]!);
+    }
+    return { hour, lower, upper };
+  });
+  const cells = [];
+  for (let day = 1; day <= 7; day++) for (const h of hours) cells.push({ day, hour: h.hour, lower: h.lower, upper: h.upper });
+  return { hours, cells };
+}
+
 /** A model problem, naming the file and what is wrong. */
 export class ModelError extends Error {}
 
@@ -131,6 +151,16 @@ export function checkTables(t: JarTables, where: string): void {
   b.kwh.lower.forEach((l, m) => {
     if (l > b.kwh.upper[m]!) throw bad('kwh', m, `has lower ${l} above upper ${b.kwh.upper[m]}`);
   });
+  // The 2018 tables follow from the kwh bands (as the UDF derives them): a copy that does not is refused.
+  const derived = legacyTables(b.kwh);
+  for (const h of t.hours) {
+    const d = derived.hours[h.hour];
+    if (d && (d.lower !== h.lower || d.upper !== h.upper)) throw new ModelError(`${where}: hour ${h.hour} has lower ${h.lower}, upper ${h.upper}, not the ${d.lower}, ${d.upper} its kwh bands give — retrain with \`stream-smarts train\``);
+  }
+  for (const c of t.cells) {
+    const d = derived.hours[c.hour];
+    if (d && (d.lower !== c.lower || d.upper !== c.upper)) throw new ModelError(`${where}: cell day ${c.day} hour ${c.hour} has lower ${c.lower}, upper ${c.upper}, not the ${d.lower}, ${d.upper} its kwh bands give — retrain with \`stream-smarts train\``);
+  }
   const seen = new Set<number>();
   for (const c of t.cells) {
     if (!(Number.isFinite(c.lower) && Number.isFinite(c.upper) && c.lower >= 0 && c.lower <= c.upper)) throw new ModelError(`${where}: cell day ${c.day} hour ${c.hour} has lower ${c.lower}, upper ${c.upper} (need 0 ≤ lower ≤ upper) — retrain with \`stream-smarts train\``);

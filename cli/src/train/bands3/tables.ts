@@ -1,5 +1,4 @@
-import { HIGH_MEASURES, NOT_USED_W, type HighMeasure, type JarTables } from '@stream-smarts/contracts';
-import { legacyTables } from '../tables.js';
+import { HIGH_MEASURES, legacyTables, NOT_USED_W, type HighMeasure, type JarTables } from '@stream-smarts/contracts';
 import type { Calibration } from './calibrate.js';
 import { pulseW, upperOf, type Bands3Stats } from './stats.js';
 
