@@ -1,7 +1,7 @@
-import { HIGH_MEASURES, type BandsModel, type ScoreInputs } from '@stream-smarts/contracts';
+import type { BandsModel } from '@stream-smarts/contracts';
 import type { EpisodeRules } from '@stream-smarts/notifier';
 import { inject, stepAt, stepEnd, type Grid, type Planned, type Window } from '../evaluate/benchmark/protocol.js';
-import { alertsOf, countWindow, dayOfWeek, measureSeries, type Measured, type StepScorer } from '../evaluate/benchmark/runner.js';
+import { alertsOf, countWindow, measureSeries, modelScorer as scorer } from '../evaluate/benchmark/runner.js';
 
 /**
  * The candidate against the current model on the held-back week(s), counted exactly as the
@@ -56,19 +56,6 @@ export function lateness(rules: EpisodeRules): { heaterMin: number; awayMin: num
   return { heaterMin: rules.fireWindowMs / 60_000, awayMin: rules.lowFireWindowMs / 60_000 };
 }
 
-const nan = (x: number) => (Number.isNaN(x) ? null : x);
-
-function scorer(g: Grid, m: Measured, model: BandsModel): StepScorer {
-  const dow = dayOfWeek(g);
-  const r = { minute: 0, day: 0 } as ScoreInputs;
-  return (i) => {
-    r.minute = g.minute[i]!;
-    r.day = dow[g.day[i]!]!;
-    for (const c of HIGH_MEASURES) r[c] = nan(m[c][i]!);
-    r.mean_24h = nan(m.mean_24h[i]!);
-    return model.score(r);
-  };
-}
 
 const median = (xs: number[]) => {
   if (xs.length === 0) return null;

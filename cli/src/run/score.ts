@@ -1,4 +1,4 @@
-import { kindOf, MEASURE_NAMES, type AnomalyEvent, type BandsModel, type MeasureName, type Reading, type ScoreKind, type ScoreReason } from '@stream-smarts/contracts';
+import { kindOf, MEASURE_LABELS, MEASURE_NAMES, type AnomalyEvent, type BandsModel, type MeasureName, type Reading, type ScoreKind, type ScoreReason } from '@stream-smarts/contracts';
 
 /** One reading with the model's verdict: what ksql/020 computes as FN and KIND. */
 export interface ScoredReading {
@@ -14,17 +14,7 @@ export interface ScoredReading {
   upper: number;
 }
 
-const LABEL: Record<ScoredReading['measure'], string> = {
-  floor_15m: '15-min floor',
-  floor_1h: '1-h floor',
-  floor_3h: '3-h floor',
-  step_20m: '20-min step',
-  step_45m: '45-min step',
-  step_90m: '90-min step',
-  activity_3h: '3-h activity',
-  mean_24h: '24-h mean',
-  kwh: 'hour',
-};
+const LABEL: Record<ScoredReading['measure'], string> = { ...MEASURE_LABELS, kwh: 'hour' };
 export const measureLabel = (m: ScoredReading['measure']) => LABEL[m];
 
 /**

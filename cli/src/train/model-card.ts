@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { HIGH_MEASURES, isNotUsed, type HighMeasure, type ModelFile } from '@stream-smarts/contracts';
+import { HIGH_MEASURES, isNotUsed, MEASURE_LABELS, type HighMeasure, type ModelFile } from '@stream-smarts/contracts';
 import { hhmm } from './day-grid.js';
 import type { Fitted } from './fit.js';
 import type { History } from './history.js';
@@ -31,16 +31,7 @@ export function loadSentence(h: HoldoutResult | undefined): string {
   return `A 2 kW load switched on and left on would have been alerted ${h.loads.map(part).join(', ')}.`;
 }
 
-const LABEL: Record<HighMeasure, string> = {
-  floor_15m: '15-min floor',
-  floor_1h: '1-h floor',
-  floor_3h: '3-h floor',
-  step_20m: '20-min step',
-  step_45m: '45-min step',
-  step_90m: '90-min step',
-  activity_3h: '3-h activity',
-};
-export const measureName = (m: HighMeasure | 'mean_24h') => (m === 'mean_24h' ? '24-h mean' : LABEL[m]);
+const measureName = (m: HighMeasure | 'mean_24h') => MEASURE_LABELS[m];
 
 /** What the card says about the data a model came from: history files (train) or a Kafka topic (retrain). */
 export interface CardHistory {

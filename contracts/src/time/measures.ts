@@ -29,6 +29,18 @@ export type MeasureName = (typeof MEASURE_NAMES)[number];
 export const HIGH_MEASURES = ['floor_15m', 'floor_1h', 'floor_3h', 'step_20m', 'step_45m', 'step_90m', 'activity_3h'] as const satisfies readonly MeasureName[];
 export type HighMeasure = (typeof HIGH_MEASURES)[number];
 
+/** The measures in words, as views, cards and plots name them. */
+export const MEASURE_LABELS: Record<MeasureName, string> = {
+  floor_15m: '15-min floor',
+  floor_1h: '1-h floor',
+  floor_3h: '3-h floor',
+  step_20m: '20-min step',
+  step_45m: '45-min step',
+  step_90m: '90-min step',
+  activity_3h: '3-h activity',
+  mean_24h: '24-h mean',
+};
+
 export type MeasureValues = {
   /** Trailing-hour energy, Wh/h, scaled to the covered time while the hour fills (TrailingHour). */
   kwh: number;

@@ -1,13 +1,11 @@
-import { BandsModel, HIGH_MEASURES, type JarTables, type ScoreInputs } from '@stream-smarts/contracts';
+import { BandsModel, type JarTables } from '@stream-smarts/contracts';
 import type { EpisodeRules } from '@stream-smarts/notifier';
 import { statistics } from '../../train/fit.js';
 import type { Budget } from '../../train/bands3/calibrate.js';
 import type { Bands3Method, Resolution } from '../../train/bands3/stats.js';
 import type { DayGrid } from '../../train/day-grid.js';
-import { dayOfWeek, dayGridOf, type Method } from './runner.js';
+import { dayGridOf, modelScorer, type Method } from './runner.js';
 export { bands2Method } from './baselines/bands2.js';
-
-const nan = (x: number) => (Number.isNaN(x) ? null : x);
 
 /**
  * A method whose models are tables in the model format (contracts/MODEL-FORMAT.md), scored as the
@@ -27,15 +25,7 @@ export function tablesMethod(name: string, rules: EpisodeRules, fitTables: (dg: 
         if (e instanceof RangeError) return () => null;
         throw e;
       }
-      const dow = dayOfWeek(g);
-      const r = { minute: 0, day: 0 } as ScoreInputs;
-      return (i) => {
-        r.minute = g.minute[i]!;
-        r.day = dow[g.day[i]!]!;
-        for (const c of HIGH_MEASURES) r[c] = nan(m[c][i]!);
-        r.mean_24h = nan(m.mean_24h[i]!);
-        return model.score(r);
-      };
+      return modelScorer(g, m, model);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { dayHourOfReading, envelopeScore, kindOf, MEASURE_NAMES, TrailingMeasures, type AnomalyEvent, type MeasureName } from '@stream-smarts/contracts';
+import { dayHourOfReading, envelopeScore, HIGH_MEASURES, kindOf, MEASURE_NAMES, TrailingMeasures, type AnomalyEvent, type BandsModel, type MeasureName, type ScoreInputs } from '@stream-smarts/contracts';
 import { EpisodeTracker, type Alert, type EpisodeRules } from '@stream-smarts/notifier';
 import { emptyGrid, type DayGrid } from '../../train/day-grid.js';
 import { dayStart, inject, plan, quantize, stepEnd, windows, type Event, type Grid, type Window } from './protocol.js';
@@ -44,6 +44,20 @@ export function dayGridOf(g: Grid, m: Measured, from: number, to: number): DayGr
 
 /** A fitted detector: the score of step i (null: nothing to score). */
 export type StepScorer = (i: number) => number | null;
+
+/** A model's score of each measured step, as the UDF scores the reading (day of the week, minute, measures). */
+export function modelScorer(g: Grid, m: Measured, model: BandsModel): StepScorer {
+  const dow = dayOfWeek(g);
+  const nan = (x: number) => (Number.isNaN(x) ? null : x);
+  const r = { minute: 0, day: 0 } as ScoreInputs;
+  return (i) => {
+    r.minute = g.minute[i]!;
+    r.day = dow[g.day[i]!]!;
+    for (const c of HIGH_MEASURES) r[c] = nan(m[c][i]!);
+    r.mean_24h = nan(m.mean_24h[i]!);
+    return model.score(r);
+  };
+}
 
 export interface Method {
   name: string;
