@@ -14,7 +14,7 @@ export interface ScoreChartInput {
   band: readonly { hour: number; until?: number; lower: number; upper: number }[];
   title?: string;
   subtitle?: string;
-  /** Top of the power axis (Wh/h); default a little over 1.5× the highest upper edge. */
+  /** Top of the power axis (Wh/h); default 1.25× the highest upper edge or the example, rounded up to a tick. */
   yMax?: number;
   example?: { hour: number; kwh: number };
 }
@@ -23,7 +23,10 @@ const fmtScore = (v: number) => (Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(1)
 
 export function renderScoreChart(i: ScoreChartInput): string {
   const band = [...i.band].sort((a, b) => a.hour - b.hour);
-  let top = 1;
+  const ex = i.example ?? { hour: 4, kwh: 2250 };
+  // The axis reaches the worked example too: on a quiet house every edge sits under 1 kW, and a
+  // chart that leaves the 2 kW heater off says nothing about it.
+  let top = ex.kwh / 1.25 + 1;
   for (const b of band) top = Math.max(top, b.upper);
   const { domain } = niceTicks(0, i.yMax ?? top * 1.25, 6);
   const yMax = domain[1];
@@ -42,7 +45,6 @@ export function renderScoreChart(i: ScoreChartInput): string {
     { kind: 'line', points: contour(0), color: '#111', width: 1.8, dash: '7 4', step: true, stepEnd: 24, label: 'score 0: the usual level' },
     { kind: 'line', points: contour(3), color: '#7a0019', width: 1.2, dash: '2 3', step: true, stepEnd: 24, label: 'score 3' },
   ];
-  const ex = i.example ?? { hour: 4, kwh: 2250 };
   const b = band.find((x) => x.hour <= ex.hour + 0.5 && ex.hour + 0.5 < (x.until ?? x.hour + 1));
   if (b && ex.kwh < yMax) {
     const s = scoreAgainst(ex.kwh, b.lower, b.upper);
