@@ -4,6 +4,8 @@ SHELL := bash
 .PHONY: help setup build demo test bench udf deploy up down clean e2e
 
 NPM_STAMP := node_modules/.package-lock.json
+# One id per make invocation: the test servers it starts inherit it, so the leftover check counts only those.
+TEST_RUN := $(shell date +%s)-$(shell od -An -N4 -tx4 /dev/urandom | tr -d ' ')
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,9 +32,9 @@ test: setup ## run every test: the Java UDF (Maven), then TypeScript against rea
 	mvn -B -f udf-java verify
 	@# Tests that score with the jar use this copy: the deploy tests rebuild udf-java/target meanwhile.
 	cp udf-java/target/stream-smarts-udf.jar .cache/udf/stream-smarts-udf.jar
-	STREAM_SMARTS_UDF_JAR=$(CURDIR)/.cache/udf/stream-smarts-udf.jar \
+	STREAM_SMARTS_UDF_JAR=$(CURDIR)/.cache/udf/stream-smarts-udf.jar TESTRUN_STREAM_SMARTS=$(TEST_RUN) \
 	  npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-results/vitest.json
-	@scripts/check-no-leftovers.sh
+	@scripts/check-no-leftovers.sh $(TEST_RUN)
 	@node scripts/test-summary.mjs
 
 udf: build ## the ANOMOLY_POWER jar with models/current inside, into ext/ (stream-smarts build)
