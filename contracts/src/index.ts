@@ -12,3 +12,4 @@ export * from './reading.js';
 export * from './bands.js';
 export * from './history/index.js';
 export * from './bands-schema.js';
+export * from './durable-file.js';

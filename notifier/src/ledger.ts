@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileDurableSync } from '@stream-smarts/contracts';
 
 /**
  * Which sink has accepted which alert, by idempotency key, appended the moment a sink accepts.
@@ -47,9 +48,9 @@ export class DeliveryLedger {
     const kept = [...this.done].slice(-this.keep);
     this.done.clear();
     for (const e of kept) this.done.add(e);
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    writeFileSync(tmp, kept.map((e) => JSON.stringify(JSON.parse(e))).join('\n') + (kept.length ? '\n' : ''));
-    renameSync(tmp, this.path);
+    // Durable: a power cut in the middle must leave the old ledger or the new, never an empty one
+    // (an empty ledger would resend every alert still in flight).
+    writeFileDurableSync(this.path, kept.map((e) => JSON.stringify(JSON.parse(e))).join('\n') + (kept.length ? '\n' : ''));
     this.lines = kept.length;
   }
 }

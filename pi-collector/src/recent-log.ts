@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './durable-file.js';
+import { writeFileDurableSync } from '@stream-smarts/contracts';
 
 /**
  * The recent readings, `recent.log`: one line `<end ms> <wh>\n` (about 17 bytes) appended for
@@ -62,7 +62,7 @@ export class RecentLog {
 
   /** Replaces the file with these entries (in order), durably: temp file, fsync, rename, fsync of the directory. */
   rotate(entries: readonly (readonly [number, number])[]): void {
-    writeFileAtomic(this.path, entries.map(([end, wh]) => `${end} ${wh}\n`).join(''));
+    writeFileDurableSync(this.path, entries.map(([end, wh]) => `${end} ${wh}\n`).join(''));
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     this.lines = entries.length;

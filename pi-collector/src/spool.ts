@@ -2,7 +2,7 @@ import { closeSync, existsSync, fdatasyncSync, fstatSync, fsyncSync, openSync, r
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ReadingSchema, type Logger, type Reading } from '@stream-smarts/contracts';
-import { writeFileAtomic } from './durable-file.js';
+import { writeFileDurableSync } from '@stream-smarts/contracts';
 
 /**
  * The append-only on-disk queue of readings between the interval accumulator and Kafka.
@@ -175,7 +175,7 @@ export class Spool {
   compact(): void {
     if (!this.compactionDue) return;
     this.flush();
-    writeFileAtomic(this.file, this.pending.map((r) => JSON.stringify(r) + '\n').join(''));
+    writeFileDurableSync(this.file, this.pending.map((r) => JSON.stringify(r) + '\n').join(''));
     closeSync(this.fd);
     this.fd = openSync(this.file, 'a+');
     this.dead = 0;

@@ -2,7 +2,7 @@ import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, unlinkSyn
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
-import { fsyncDir } from './durable-file.js';
+import { fsyncDir } from '@stream-smarts/contracts';
 
 /**
  * The collector's hot state: what changes between interval closes and must survive a restart —

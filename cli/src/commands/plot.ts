@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { historySettings } from '@stream-smarts/contracts';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileDurable } from '@stream-smarts/contracts';
 import { createContext, KAFKA_STACK_SETTINGS, type GlobalOptions } from '../context.js';
 import { CommandError } from '../command-error.js';
 import { startProgress } from '../progress.js';
@@ -106,7 +106,7 @@ Examples:
           if (stop.by) break;
           const write = async (file: string, data: string | Buffer, fmt: 'svg' | 'png') => {
             try {
-              await writeFileAtomic(file, data);
+              await writeFileDurable(file, data);
             } catch (e) {
               throw new CommandError(`--out ${flags.out}: cannot write ${file}: ${(e as Error).message}`, 1);
             }

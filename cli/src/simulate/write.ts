@@ -1,5 +1,5 @@
 import { createGzip } from 'node:zlib';
-import { writeFileAtomic, writeStreamAtomic } from '../atomic-file.js';
+import { writeFileDurable, writeStreamDurable } from '@stream-smarts/contracts';
 import type { Reading } from '@stream-smarts/contracts';
 import { utcOffsetMs, type Scenario } from '@stream-smarts/pi-collector';
 import { CommandError } from '../command-error.js';
@@ -36,7 +36,7 @@ async function* jsonText(chunks: AsyncIterable<readonly Reading[]>): AsyncGenera
 
 /**
  * Writes the history to a file (gzipped when the name ends .gz) or to stdout, streaming. A file is
- * written atomically (atomic-file.ts): an error or a signal leaves the previous file or none.
+ * written atomically (contracts/src/durable-file.ts): an error or a signal leaves the previous file or none.
  */
 export async function writeHistory(chunks: AsyncIterable<readonly Reading[]>, format: 'csv' | 'jsonl', timezone: string, out: string | undefined, signal?: AbortSignal): Promise<void> {
   const text = format === 'csv' ? csvText(chunks, timezone) : jsonText(chunks);
@@ -48,7 +48,7 @@ export async function writeHistory(chunks: AsyncIterable<readonly Reading[]>, fo
     return;
   }
   try {
-    await writeStreamAtomic(out, text, /\.gz$/i.test(out) ? [createGzip()] : [], signal);
+    await writeStreamDurable(out, text, /\.gz$/i.test(out) ? [createGzip()] : [], signal);
   } catch (e) {
     if (signal?.aborted) return;
     throw new CommandError(`--out ${out}: cannot write: ${(e as Error).message}`, 1);
@@ -66,7 +66,7 @@ export function truthJson(truth: readonly Scenario[]): string {
 
 export async function writeTruth(truth: readonly Scenario[], file: string): Promise<void> {
   try {
-    await writeFileAtomic(file, truthJson(truth));
+    await writeFileDurable(file, truthJson(truth));
   } catch (e) {
     throw new CommandError(`--truth ${file}: cannot write: ${(e as Error).message}`, 1);
   }

@@ -22,17 +22,6 @@ export function prepareModelDir(dir: string): void {
   mkdirSync(dir, { recursive: true });
 }
 
-/** Writes a file via a temp name and rename, so a reader never sees half a file; a failed write leaves no temp file. */
-export function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
 
 /**
  * Moves a complete model from its work directory to `dir`: one rename when `dir` is empty (as

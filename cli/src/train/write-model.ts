@@ -1,12 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { ModelFile } from '@stream-smarts/contracts';
+import { writeFileDurableSync, type ModelFile } from '@stream-smarts/contracts';
 import { CHART_MEASURES, renderBandsChart } from '../plot/bands-chart.js';
 import type { Fitted } from './fit.js';
 import type { HoldoutResult } from './holdout.js';
 import type { MeasuredDays } from './measured-days.js';
 import { renderModelCard, type CardHistory } from './model-card.js';
-import { prepareModelDir, publishModelDir, writeAtomic } from './model-dir.js';
+import { prepareModelDir, publishModelDir } from './model-dir.js';
 
 /**
  * Writes one model directory (contracts/MODEL-FORMAT.md): bands.zip, model-card.md, envelope.svg
@@ -53,9 +53,9 @@ export function writeModelDir(i: ModelDirInput): void {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   try {
-    writeAtomic(join(work, 'bands.zip'), i.fitted.mojo);
-    writeAtomic(join(work, 'model-card.md'), renderModelCard(m, i.history, i.fitted, i.holdout));
-    writeAtomic(
+    writeFileDurableSync(join(work, 'bands.zip'), i.fitted.mojo);
+    writeFileDurableSync(join(work, 'model-card.md'), renderModelCard(m, i.history, i.fitted, i.holdout));
+    writeFileDurableSync(
       join(work, 'envelope.svg'),
       renderBandsChart({
         subtitle: `Model ${m.modelId} · ${m.timezone} · ${m.history?.days} days ${m.history?.from?.slice(0, 10)} to ${m.history?.to?.slice(0, 10)} · Wh/h`,
@@ -63,7 +63,7 @@ export function writeModelDir(i: ModelDirInput): void {
         points: chartPoints(i.days, i.fromDay, i.toDay),
       }),
     );
-    writeAtomic(join(work, 'envelope.json'), JSON.stringify(m, null, 2) + '\n');
+    writeFileDurableSync(join(work, 'envelope.json'), JSON.stringify(m, null, 2) + '\n');
     publishModelDir(work, i.dir);
   } catch (e) {
     rmSync(work, { recursive: true, force: true });

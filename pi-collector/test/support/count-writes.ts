@@ -36,7 +36,8 @@ const WRAPPED = ['openSync', 'closeSync', 'writeSync', 'writeFileSync', 'appendF
 export function countWrites(dir: string, opts: { skipSync?: boolean } = {}): WriteCounter {
   const root = resolve(dir);
   const inside = (p: fs.PathLike | number) => typeof p === 'string' && (resolve(p) === root || resolve(p).startsWith(root + sep));
-  const nameOf = (p: string) => (resolve(p) === root ? '(directory)' : resolve(p).slice(root.length + 1));
+  // The durable writer's temporary names are unique (`.name.tmp-<pid>-<random>`); counted as `name.tmp`.
+  const nameOf = (p: string) => (resolve(p) === root ? '(directory)' : resolve(p).slice(root.length + 1).replace(/(^|\/)\.([^/]+)\.tmp-\d+-[0-9a-f]+$/, '$1$2.tmp'));
   const files = new Map<string, FileCounts>();
   const counts = (name: string) => {
     let c = files.get(name);

@@ -2,8 +2,8 @@
 // recent-log-kill.test.ts: SIGKILLs the process in the middle of the recent log's rotation, at the
 // point named by STREAM_SMARTS_TEST_KILL_AT, during the STREAM_SMARTS_TEST_KILL_NTH-th rotation that
 // writes at least 1,000 bytes (the rewrite at start, of an empty window, does not count):
-//   write         half the new file's bytes written to recent.log.tmp
-//   rename        recent.log.tmp complete and synced, not yet renamed over recent.log
+//   write         half the new file's bytes written to the temporary file (.recent.log.tmp-<pid>-<random>)
+//   rename        the temporary file complete and synced, not yet renamed over recent.log
 //   renamed       renamed, before the directory is synced and the log reopened
 // The product has no such hook: this wraps node:fs from outside, as count-writes.ts does.
 import fs from 'node:fs';
@@ -11,8 +11,8 @@ import { syncBuiltinESMExports } from 'node:module';
 
 const at = process.env.STREAM_SMARTS_TEST_KILL_AT;
 const nth = Number(process.env.STREAM_SMARTS_TEST_KILL_NTH ?? '1');
-const TMP = /recent\.log\.tmp$/;
-const { openSync, writeSync, renameSync } = fs;
+const TMP = /recent\.log\.tmp(-\d+-[0-9a-f]+)?$/;
+const { openSync, writeSync, writeFileSync, renameSync } = fs;
 const tmpFds = new Set();
 let rotations = 0;
 let armed = false;
@@ -28,7 +28,8 @@ fs.openSync = (path, ...rest) => {
   if (TMP.test(String(path))) tmpFds.add(fd);
   return fd;
 };
-fs.writeSync = (fd, data, ...rest) => {
+// The rotation's bytes go through writeSync or writeFileSync on the temporary file's descriptor.
+function rotationWrite(fd, data) {
   if (tmpFds.delete(fd) && typeof data === 'string' && Buffer.byteLength(data) >= 1000 && ++rotations === nth) {
     armed = true;
     if (at === 'write') {
@@ -36,7 +37,14 @@ fs.writeSync = (fd, data, ...rest) => {
       die();
     }
   }
+}
+fs.writeSync = (fd, data, ...rest) => {
+  rotationWrite(fd, data);
   return writeSync(fd, data, ...rest);
+};
+fs.writeFileSync = (file, data, ...rest) => {
+  if (typeof file === 'number') rotationWrite(file, data);
+  return writeFileSync(file, data, ...rest);
 };
 fs.renameSync = (from, to) => {
   if (armed && TMP.test(String(from)) && at === 'rename') die();
