@@ -3,6 +3,7 @@
 // and exits 9 on a missing file before this program starts; after `--` it leaves it to the CLI.
 import type { Command } from 'commander';
 import { createProgram } from './program.js';
+import { installOutputGuard } from './output.js';
 import { reportError } from './report-error.js';
 
 /** commander's exitOverride must be set on every subcommand, or they call process.exit(1) themselves. */
@@ -15,6 +16,7 @@ async function main(argv: string[]): Promise<void> {
   const program = createProgram();
   overrideExits(program);
   let command = '';
+  installOutputGuard(() => (command ? `stream-smarts ${command}` : 'stream-smarts'));
   program.hook('preAction', (_root, action) => {
     // The command's whole name, e.g. "silence add", as the user typed it.
     const names: string[] = [];

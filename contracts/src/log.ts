@@ -1,5 +1,6 @@
 import { pino, type Logger, type LevelWithSilent, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
+import { redactKnown, redactor, secretForms } from './redact.js';
 
 export type { Logger };
 
@@ -37,21 +38,10 @@ const REDACT_PATHS = [
   '*.sasl.password',
 ];
 
+/** A line scrubbed of the given secrets (in every form, see secretForms), of pieces of them, and of every secret this process knows. */
 export function scrubber(secrets: readonly string[]): (line: string) => string {
-  const needles = new Set<string>();
-  for (const s of secrets) {
-    // A secret shorter than 4 characters would scrub ordinary words; such a secret is weak anyway.
-    if (s.length < 4) continue;
-    needles.add(s);
-    needles.add(JSON.stringify(s).slice(1, -1));
-  }
-  const list = [...needles].sort((a, b) => b.length - a.length);
-  if (list.length === 0) return (line) => line;
-  return (line) => {
-    let out = line;
-    for (const n of list) out = out.split(n).join('[REDACTED]');
-    return out;
-  };
+  const own = redactor(secretForms(secrets));
+  return (line) => redactKnown(own(line));
 }
 
 /** Called before every log line is written: a progress bar on stderr clears its line (cli/src/progress.ts). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { redactUrl, redactUrlsIn } from '../redact.js';
+import { rememberSecrets, redactUrl, redactUrlsIn, secretForms, urlLogin } from '../redact.js';
 import { garbageLines } from './dotenv-lines.js';
 import { SETTINGS, SETTING_KEYS, type SettingKey, type SettingValue } from './settings.js';
 
@@ -223,8 +223,37 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
     ...(values.has('pushbullet.token') ? { pushbullet: { token: get('pushbullet.token')! } } : {}),
   };
 
-  const secrets = resolved.filter((r) => SETTINGS[r.key].secret).map((r) => r.raw);
+  const secrets = configSecrets(resolved);
+  // Every line the process writes passes redactKnown last (cli/src/output.ts, the loggers).
+  rememberSecrets(secrets);
   return { config, settings: resolved, secrets };
+}
+
+/**
+ * Every secret in force, in every form it can be echoed in: the secret settings, the password of
+ * any URL's user info (\`http://user:pass@host\`), and the base64 \`user:password\` of each login
+ * that goes out as Basic auth (Schema Registry, ksqlDB, URL user info; MQTT and SASL too, to be safe).
+ */
+function configSecrets(resolved: readonly ResolvedSetting[]): string[] {
+  const raw = (k: SettingKey) => resolved.find((r) => r.key === k)?.raw;
+  const logins: { username: string; password: string }[] = [];
+  for (const [user, pass] of [
+    ['schemaRegistry.username', 'schemaRegistry.password'],
+    ['ksqldb.username', 'ksqldb.password'],
+    ['kafka.saslUsername', 'kafka.saslPassword'],
+    ['mqtt.username', 'mqtt.password'],
+  ] as [SettingKey, SettingKey][]) {
+    const p = raw(pass);
+    if (p !== undefined) logins.push({ username: raw(user) ?? '', password: p });
+  }
+  for (const r of resolved) {
+    const l = urlLogin(r.raw);
+    if (l) logins.push(l);
+  }
+  return secretForms(
+    resolved.filter((r) => SETTINGS[r.key].secret).map((r) => r.raw),
+    logins,
+  );
 }
 
 function pick(

@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import { redactKnown } from '@stream-smarts/contracts';
 import { SinkError } from './types.js';
 
 export interface JsonResponse {
@@ -82,9 +83,13 @@ export function retryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-/** A short, single-line excerpt of a response body for logs. */
+/**
+ * A short, single-line excerpt of a response body for logs and reports. Secrets are redacted
+ * before it is shortened: cut first, a token the server echoed would survive in part (161 of
+ * its 177 characters), which no later redaction recognises as the whole.
+ */
 export function excerpt(text: string, max = 200): string {
-  const one = text.replace(/\s+/g, ' ').trim();
+  const one = redactKnown(text).replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max)}…` : one;
 }
 
