@@ -9,6 +9,8 @@ import {
   notifierConfig,
   silenceState,
   validateSilence,
+  MAX_SILENCE_DAYS,
+  MAX_SILENCE_MS,
   type Matcher,
   type Silence,
   type SilenceStore,
@@ -26,6 +28,7 @@ export function parseFor(text: string): number {
   let ms = 0;
   for (const [, n, u] of t.matchAll(/(\d+)([dhm])/g)) ms += Number(n) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[u as 'd' | 'h' | 'm'];
   if (ms <= 0) throw new CommandError(`--for "${text}": must be longer than zero`);
+  if (ms > MAX_SILENCE_MS) throw new CommandError(`--for "${text}": at most ${MAX_SILENCE_DAYS}d (a year); a longer silence would mute these alerts for good — use a year, and add another when it ends`);
   return ms;
 }
 
@@ -76,6 +79,8 @@ function describeMatchers(ms: Matcher[]): string {
 }
 
 function fmt(ms: number, tz: string): string {
+  // A silence saved before silences were bounded may end past what a date can show.
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return 'never (invalid end)';
   return new Intl.DateTimeFormat('en-GB', { timeZone: tz, dateStyle: 'short', timeStyle: 'short' }).format(ms);
 }
 
@@ -105,6 +110,9 @@ async function add(ctx: Context, f: AddFlags): Promise<void> {
   if (f.type !== undefined && !['fire', 'repeat', 'resolve'].includes(f.type)) throw new CommandError(`--type "${f.type}": expected fire, repeat or resolve`);
   const startsAt = f.start !== undefined ? parseTime('--start', f.start, tz, now) : now;
   const endsAt = f.for !== undefined ? startsAt + parseFor(f.for) : parseTime('--until', f.until!, tz, now);
+  if (f.until !== undefined && endsAt - startsAt > MAX_SILENCE_MS) {
+    throw new CommandError(`--until "${f.until}": ${Math.round((endsAt - startsAt) / 86_400_000)} days after the start; a silence lasts at most ${MAX_SILENCE_DAYS} days (a year) — pick an earlier end`);
+  }
   const matchers: Matcher[] = [
     ...(f.meter !== undefined ? [{ name: 'meter' as const, value: f.meter, isRegex: false, isEqual: true }] : []),
     ...(f.kind !== undefined ? [{ name: 'kind' as const, value: f.kind, isRegex: false, isEqual: true }] : []),

@@ -75,6 +75,10 @@ export function matches(s: Silence, labels: Labels): boolean {
   return s.matchers.every((m) => matcherMatches(m, labels[m.name]));
 }
 
+/** The longest a silence may last: a year. Longer ones mute alerts for good (and reach past the dates a clock can show). */
+export const MAX_SILENCE_DAYS = 365;
+export const MAX_SILENCE_MS = MAX_SILENCE_DAYS * 86_400_000;
+
 /** validateSilence's rules, as messages a user can act on; [] when valid. */
 export function validateSilence(s: Pick<Silence, 'matchers' | 'startsAt' | 'endsAt'>): string[] {
   const problems: string[] = [];
@@ -102,6 +106,7 @@ export function validateSilence(s: Pick<Silence, 'matchers' | 'startsAt' | 'ends
   }
   if (!Number.isFinite(s.startsAt) || !Number.isFinite(s.endsAt)) problems.push('start and end must be valid times');
   else if (s.endsAt < s.startsAt) problems.push('end time must not be before start time');
+  else if (s.endsAt - s.startsAt > MAX_SILENCE_MS) problems.push(`a silence lasts at most ${MAX_SILENCE_DAYS} days (a year); end it sooner`);
   return problems;
 }
 
