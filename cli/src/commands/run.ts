@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createContext, KAFKA_STACK_SETTINGS, type GlobalOptions } from '../context.js';
+import { checkWritable, distinctFiles } from '../output-paths.js';
 import { startProgress } from '../progress.js';
 import { parseDate } from '../run/default-day.js';
 import { openModel } from '../run/model.js';
@@ -93,6 +94,12 @@ Examples:
       if (flags.replayFormat && !['csv', 'jsonl', 'pulses'].includes(flags.replayFormat)) return fail(`--replay-format "${flags.replayFormat}": expected csv, jsonl or pulses`);
       if (flags.every !== undefined && !/^[1-9]\d*$/.test(flags.every)) return fail(`--every "${flags.every}": expected a whole number of minutes, e.g. 15`);
       if (!/^-?\d+$/.test(flags.seed)) return fail(`--seed "${flags.seed}": expected a whole number`);
+      // Before the replay: alerts appended to the history itself, or a file that cannot be written, stop it here.
+      distinctFiles([
+        { flag: '--replay', path: flags.replay },
+        { flag: '--alerts-out', path: flags.alertsOut },
+      ]);
+      checkWritable('--alerts-out', flags.alertsOut);
       let speed: number;
       let date: { y: number; m: number; d: number } | undefined;
       let opened: ReturnType<typeof openModel>;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { SCENARIO_KINDS, collectorSettings } from '@stream-smarts/pi-collector';
 import { createContext, type GlobalOptions } from '../context.js';
 import type { Reading } from '@stream-smarts/contracts';
+import { checkWritable, distinctFiles } from '../output-paths.js';
 import { startProgress } from '../progress.js';
 import { onStopSignals, stoppedExitCode } from '../signals.js';
 import { planSimulation, simulatedReadings } from '../simulate/generate.js';
@@ -64,6 +65,13 @@ Examples:
       });
       const s = collectorSettings(ctx.loaded);
       const o = parseSimulateOptions(flags, { timezone: ctx.config.timezone, meterId: s.meterId, intervalS: s.intervalS, impulsesPerKwh: s.impulsesPerKwh });
+      // Before a day is simulated: --out and --truth must be two files, each writable.
+      distinctFiles([
+        { flag: '--out', path: o.out },
+        { flag: '--truth', path: o.truth },
+      ]);
+      checkWritable('--out', o.out);
+      checkWritable('--truth', o.truth);
       const log = ctx.log.child({ command: 'simulate' });
       const plan = planSimulation(o);
       const stop = onStopSignals();
