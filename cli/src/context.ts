@@ -44,6 +44,7 @@ export function createContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = proc
     },
   });
   const log = createLogger({ level: loaded.config.logLevel, secrets: loaded.secrets, name: 'stream-smarts' });
+  for (const w of loaded.warnings) log.warn(w);
   return {
     json: Boolean(opts.json),
     loaded,

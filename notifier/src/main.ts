@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger({ level: loaded.config.logLevel, secrets: loaded.secrets, name: 'notifier' });
+  for (const w of loaded.warnings) log.warn(w);
   let app;
   try {
     app = await startNotifier(loaded, log);

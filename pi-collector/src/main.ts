@@ -79,6 +79,7 @@ async function main(): Promise<number> {
     throw e;
   }
   const log = createLogger({ level: loaded.config.logLevel, secrets: loaded.secrets, name: 'pi-collector' });
+  for (const w of loaded.warnings) log.warn(w);
   const flags = SourceFlagsSchema.safeParse({
     replay: values.replay,
     replayFormat: values['replay-format'],

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { rememberSecrets, redactUrl, redactUrlsIn, secretForms, urlLogin } from '../redact.js';
 import { garbageLines } from './dotenv-lines.js';
+import { unknownNameWarnings } from './unknown-names.js';
 import { SETTINGS, SETTING_KEYS, type SettingKey, type SettingValue } from './settings.js';
 
 /** Where a value came from, in words a user can act on. */
@@ -83,6 +84,8 @@ export interface LoadedConfig {
   settings: ResolvedSetting[];
   /** Every secret value in force, so log lines and messages can be scrubbed of them. */
   secrets: string[];
+  /** Names given that stream-smarts does not read (a typo in `.env`, an unknown STREAM_SMARTS_* variable), each with the nearest valid name: for the caller to log. */
+  warnings: string[];
 }
 
 /** One line per problem; `message` joins them so a CLI can print it and exit. */
@@ -109,10 +112,12 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
   const problems: string[] = [];
 
   let dotenv: Record<string, string> = {};
+  let envFileText: string | undefined;
   if (existsSync(envFilePath)) {
     try {
       const text = readFileSync(envFilePath);
       dotenv = parseDotenv(text);
+      envFileText = text.toString('utf8');
       for (const g of garbageLines(text.toString('utf8'))) {
         problems.push(`${envFilePath}:${g.line}: not a setting: ${JSON.stringify(g.text.replace(/=.*$/, '=…').slice(0, 60))} (a value after = is not shown); expected NAME=value (or a # comment)`);
       }
@@ -226,7 +231,8 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
   const secrets = configSecrets(resolved);
   // Every line the process writes passes redactKnown last (cli/src/output.ts, the loggers).
   rememberSecrets(secrets);
-  return { config, settings: resolved, secrets };
+  const warnings = unknownNameWarnings(env, Object.keys(dotenv), envFileText !== undefined ? { path: envFilePath, text: envFileText } : undefined);
+  return { config, settings: resolved, secrets, warnings };
 }
 
 /**
