@@ -10,7 +10,10 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Cap of one backoff wait, and the longest rate-limit wait honoured before giving up. */
   maxDelayMs: number;
-  /** How long a sink that says its far end is still starting (Home Assistant) is retried, attempts aside. */
+  /**
+   * How long a sink whose far end is still starting or not answering at all (Home Assistant
+   * restarting: its port closed, then STARTING) is retried, attempts aside (homeAssistant.startupWait).
+   */
   startupWaitMs?: number;
 }
 
@@ -38,6 +41,14 @@ export function backoffMs(attempt: number, p: RetryPolicy, random: () => number 
  * Sends one alert to every sink at once and resolves when each has accepted it or been given up
  * on: a failing sink never holds the others back, and the caller commits only after this resolves.
  * Given-up alerts go to the dead-letter file. Never throws.
+ *
+ * A sink whose far end is down (SinkError `starting`: Home Assistant restarting, refusing
+ * connections, or not RUNNING yet) is not given up on after `attempts`: it is retried with backoff
+ * for `startupWaitMs`, and sinks with a freshness rule end it themselves (the voice sink reports a
+ * stale announcement `suppressed`). The wait is as durable as the notifier's state: the pipeline
+ * saves its state and commits the batch only after `deliver` resolves, so a crash meanwhile makes
+ * Kafka hand the message over again and the alert is rebuilt with the same key (state-store.ts),
+ * while the ledger keeps the sinks that took it already from getting it twice.
  */
 export class Delivery {
   constructor(

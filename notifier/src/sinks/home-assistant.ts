@@ -85,9 +85,25 @@ export class HomeAssistantClient {
     return new SinkError(`Home Assistant answered HTTP 401 to ${what} (the long-lived access token is wrong or revoked; check HOME_ASSISTANT_TOKEN)`, { retryable: false, status: 401 });
   }
 
+  /**
+   * A request that failed before reaching Home Assistant (refused: HA restarting, its port closed;
+   * no route) cannot have run there: Home Assistant is down, not wrong. That is `starting` for the
+   * delivery — kept and retried, attempts aside, for homeAssistant.startupWait, instead of
+   * dead-lettered after a few attempts in seconds. Errors that may have reached it pass unchanged.
+   */
+  notAnswering(e: unknown, what: string): unknown {
+    if (!(e instanceof SinkError) || e.mayHaveRun || e.status !== undefined || !e.retryable) return e;
+    return new SinkError(`Home Assistant is not answering (${e.message}); ${what} is kept and sent once it answers`, { retryable: true, starting: true });
+  }
+
   /** GET /api/config → state (CoreState), or undefined when Home Assistant does not say. */
   async coreState(): Promise<string | undefined> {
-    const res = await getJson(`${this.opts.url}/api/config`, this.auth(), this.reqOpts(3_000));
+    let res: JsonResponse;
+    try {
+      res = await getJson(`${this.opts.url}/api/config`, this.auth(), this.reqOpts(3_000));
+    } catch (e) {
+      throw this.notAnswering(e, 'GET /api/config');
+    }
     if (res.status === 401) throw this.unauthorized(res, 'GET /api/config');
     if (res.status !== 200) return undefined;
     try {
@@ -123,7 +139,12 @@ export class HomeAssistantClient {
    */
   async callService(domain: string, service: string, data: Record<string, unknown>): Promise<ServiceCallResult> {
     const what = `${domain}.${service}`;
-    const res = await postJson(`${this.opts.url}/api/services/${domain}/${service}`, data, this.auth(), this.reqOpts());
+    let res: JsonResponse;
+    try {
+      res = await postJson(`${this.opts.url}/api/services/${domain}/${service}`, data, this.auth(), this.reqOpts());
+    } catch (e) {
+      throw this.notAnswering(e, what);
+    }
     if (res.status >= 200 && res.status < 300) {
       let changed: unknown[] = [];
       try {
@@ -253,6 +274,17 @@ export class HomeAssistantVoiceSink implements Sink {
     const [domain, service, data] = this.opts.ttsEntity
       ? (['tts', 'speak', { entity_id: this.opts.ttsEntity, media_player_entity_id: this.opts.mediaPlayer, message: message.body }] as const)
       : (['tts', this.opts.ttsService!, { entity_id: this.opts.mediaPlayer, message: message.body }] as const);
+    // While Home Assistant is not RUNNING its tts entity or speaker may not be loaded yet, and
+    // tts.speak then answers 200 having spoken nothing (homeassistant/helpers/service.py,
+    // entity_service_call skips missing entities with a warning): ask first, and wait if so.
+    const before = await this.client.coreState().catch((e: unknown) => {
+      if (e instanceof SinkError && e.starting) throw e;
+      return undefined;
+    });
+    if (before !== undefined && before !== 'RUNNING') {
+      const missing = (await checkRequirements(this.client, this.requirements().filter((r) => r.kind === 'entity')))[0];
+      if (missing) throw new SinkError(`Home Assistant is still starting (state ${before}): ${missing.problem}; not announcing yet`, { retryable: true, starting: true });
+    }
     let result: ServiceCallResult;
     try {
       result = await this.client.callService(domain, service, data);
@@ -272,6 +304,11 @@ export class HomeAssistantVoiceSink implements Sink {
       const problems = await checkRequirements(this.client, this.requirements().filter((r) => r.kind === 'entity'));
       const first = problems[0];
       if (first) {
+        // Nothing was spoken, so sending again cannot repeat it. Still starting: wait for it.
+        const state = await this.client.coreState().catch(() => undefined);
+        if (state !== undefined && state !== 'RUNNING') {
+          throw new SinkError(`Home Assistant answered 200 to ${domain}.${service} but spoke nothing while still starting (state ${state}): ${first.problem}`, { retryable: true, starting: true });
+        }
         const unavailable = first.problem.includes('unavailable');
         throw new SinkError(`Home Assistant answered 200 to ${domain}.${service} but spoke nothing: ${first.problem}`, { retryable: unavailable });
       }
@@ -308,9 +345,27 @@ export class HomeAssistantNotifySink implements Sink {
     return [{ kind: 'service', id: `notify.${this.service}` }];
   }
 
+  /**
+   * At most once: a call that may have reached Home Assistant but got no answer (a timeout while
+   * HA was frozen or busy, a connection cut mid-answer) is not resent — HA finishes it anyway
+   * (APIDomainServicesView shields the call, and aiohttp 3.9 does not cancel a handler whose
+   * client went away: aiohttp/web_protocol.py, handler_cancellation defaults to False), so a resend
+   * would show the phone the same notification again. It is reported "unconfirmed". Calls that
+   * never reached HA (refused) are kept and retried (HomeAssistantClient.notAnswering).
+   */
   async send(_alert: Alert, message: Message): Promise<SinkResult> {
-    const r = await this.client.callService('notify', this.service, { message: literalForTemplate(message.body), title: literalForTemplate(message.title) });
-    return { outcome: 'accepted', detail: `HTTP ${r.status}` };
+    try {
+      const r = await this.client.callService('notify', this.service, { message: literalForTemplate(message.body), title: literalForTemplate(message.title) });
+      return { outcome: 'accepted', detail: `HTTP ${r.status}` };
+    } catch (e) {
+      if (e instanceof SinkError && e.mayHaveRun) {
+        throw new SinkError(`${e.message}; the notification may still be shown (Home Assistant finishes a call the client stopped waiting for), so it is not sent again`, {
+          retryable: false,
+          mayHaveRun: true,
+        });
+      }
+      throw e;
+    }
   }
 
   async close(): Promise<void> {
