@@ -13,3 +13,4 @@ export * from './bands.js';
 export * from './history/index.js';
 export * from './bands-schema.js';
 export * from './durable-file.js';
+export * from './kafka-client.js';

@@ -3,7 +3,7 @@ import type { Logger } from './log.js';
 /**
  * A kafkajs `logCreator` that sends the client's own log lines through our pino logger,
  * so they share its level, format and secret scrubbing. kafkajs levels: 0 nothing, 1 error,
- * 2 warn, 4 info, 5 debug. Typed structurally to keep kafkajs out of this package.
+ * 2 warn, 4 info, 5 debug. Typed structurally: it is only a function of kafkajs's log entry.
  */
 export function kafkajsLogCreator(logger: Logger) {
   return (_level: number) =>

@@ -1,5 +1,5 @@
-import { Kafka, type Consumer } from 'kafkajs';
-import { kafkaClientOptions, kafkajsLogCreator, type KafkaConfig, type Logger } from '@stream-smarts/contracts';
+import type { Consumer } from 'kafkajs';
+import { createKafka, kafkaClientOptions, type KafkaConfig, type Logger } from '@stream-smarts/contracts';
 import type { Pipeline } from './pipeline.js';
 
 export interface ConsumerOptions {
@@ -26,7 +26,7 @@ export interface ConsumerOptions {
  * Heartbeats keep going while a slow sink is retried, so a long delivery does not cost the group.
  */
 export async function startConsumer(pipeline: Pipeline, opts: ConsumerOptions): Promise<Consumer> {
-  const kafka = new Kafka({ ...kafkaClientOptions(opts.kafka), logCreator: kafkajsLogCreator(opts.log) } as ConstructorParameters<typeof Kafka>[0]);
+  const kafka = createKafka(kafkaClientOptions(opts.kafka), { log: opts.log });
   const sessionTimeout = opts.sessionTimeoutMs ?? 10_000;
   const beatEvery = Math.max(500, Math.floor(sessionTimeout / 5));
   const consumer = kafka.consumer({

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import kafkajs, { Kafka, Partitioners, logLevel as kafkaLogLevel, type Admin, type Producer } from 'kafkajs';
+import { Partitioners, logLevel as kafkaLogLevel, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { SchemaRegistry, SchemaType, COMPATIBILITY } from '@kafkajs/confluent-schema-registry';
 import {
+  createKafka,
+  describeTopic,
+  ensureTopic,
   kafkajsLogCreator,
   rawPowerAvsc,
   RAW_POWER_SUBJECT,
@@ -39,31 +42,18 @@ export interface TopicSpec {
 }
 
 /**
- * Creates the topic with the spec unless it exists; idempotent, also when another process creates
- * it at the same moment (TOPIC_ALREADY_EXISTS is success). Returns whether it created it, and the
- * topic's retention.ms as the broker reports it.
+ * raw_power as the spec says unless it exists (contracts' ensureTopic: idempotent, also against a
+ * concurrent creator); when it existed, its partitions and retention as the broker reports them
+ * (retention unknown to an account without DescribeConfigs).
  */
-export async function ensureTopic(admin: Admin, topic: string, spec: TopicSpec | undefined): Promise<{ created: boolean; retentionMs?: number; partitions?: number }> {
-  const exists = (await admin.listTopics()).includes(topic);
-  if (!exists) {
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          spec
-            ? { topic, numPartitions: spec.partitions, replicationFactor: spec.replicationFactor, configEntries: [{ name: 'retention.ms', value: String(spec.retentionMs) }] }
-            : { topic },
-        ],
-      });
-      return { created: true, ...(spec ? { retentionMs: spec.retentionMs, partitions: spec.partitions } : {}) };
-    } catch (e) {
-      if ((e as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS' && !/already exists/i.test((e as Error).message)) throw e;
-    }
-  }
-  const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-  const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }] });
-  const value = configs.resources[0]?.configEntries.find((c) => c.configName === 'retention.ms')?.configValue;
-  return { created: false, ...(value !== undefined ? { retentionMs: Number(value) } : {}), ...(meta ? { partitions: meta.partitions.length } : {}) };
+export async function ensureRawPowerTopic(admin: Admin, topic: string, spec: TopicSpec | undefined): Promise<{ created: boolean; retentionMs?: number; partitions?: number }> {
+  const { created } = await ensureTopic(
+    admin,
+    topic,
+    spec ? { partitions: spec.partitions, replicationFactor: spec.replicationFactor, configs: { 'retention.ms': String(spec.retentionMs) } } : {},
+  );
+  if (created) return { created, ...(spec ? { retentionMs: spec.retentionMs, partitions: spec.partitions } : {}) };
+  return { created, ...(await describeTopic(admin, topic)) };
 }
 
 /**
@@ -113,14 +103,15 @@ export class RawPowerProducer {
   private schemaId: number | undefined;
 
   constructor(private readonly opts: ProducerOptions) {
-    this.kafka = new Kafka({
-      ...(opts.kafka as ConstructorParameters<typeof Kafka>[0]),
-      logLevel: kafkaLogLevel.WARN,
-      logCreator: quietEosWarning(kafkajsLogCreator(opts.log.child({ component: 'kafkajs' }))),
-      // Fail fast: the drain loop has its own backoff and the spool holds the readings meanwhile.
-      connectionTimeout: 3000,
-      requestTimeout: 10_000,
-      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+    this.kafka = createKafka(opts.kafka, {
+      tune: {
+        logLevel: kafkaLogLevel.WARN,
+        logCreator: quietEosWarning(kafkajsLogCreator(opts.log.child({ component: 'kafkajs' }))),
+        // Fail fast: the drain loop has its own backoff and the spool holds the readings meanwhile.
+        connectionTimeout: 3000,
+        requestTimeout: 10_000,
+        retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+      },
     });
     this.registry = new SchemaRegistry(
       { host: opts.schemaRegistry.url, ...(opts.schemaRegistry.auth ? { auth: opts.schemaRegistry.auth } : {}), retry: { retries: 1 } },
@@ -204,7 +195,7 @@ export class RawPowerProducer {
     await admin.connect();
     let offsets: { partition: number; high: string; low: string }[];
     try {
-      const { created } = await ensureTopic(admin, this.opts.topic, this.opts.topicSpec);
+      const { created } = await ensureRawPowerTopic(admin, this.opts.topic, this.opts.topicSpec);
       if (created) {
         this.opts.log.info({ topic: this.opts.topic, ...this.opts.topicSpec }, 'created the topic');
         return -Infinity;

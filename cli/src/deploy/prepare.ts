@@ -1,8 +1,7 @@
 import { relative } from 'node:path';
 import { execa } from 'execa';
-import { Kafka, logLevel } from 'kafkajs';
-import { RAW_POWER_AVSC_PATH, RAW_POWER_SUBJECT, RAW_POWER_TOPIC, rawPowerAvsc, redactText, redactUrl, type KafkaClientOptions } from '@stream-smarts/contracts';
-import { ensureTopic, type TopicSpec } from '@stream-smarts/pi-collector';
+import { createKafka, RAW_POWER_AVSC_PATH, RAW_POWER_SUBJECT, RAW_POWER_TOPIC, rawPowerAvsc, redactText, redactUrl, type KafkaClientOptions } from '@stream-smarts/contracts';
+import { ensureRawPowerTopic, type TopicSpec } from '@stream-smarts/pi-collector';
 import type { Step } from './steps.js';
 
 /**
@@ -53,10 +52,10 @@ export function topicStep(kafka: KafkaClientOptions, spec: TopicSpec): Step {
     title: `create the topic ${RAW_POWER_TOPIC} unless it exists (${spec.partitions} partition${spec.partitions === 1 ? '' : 's'}, replication ${spec.replicationFactor}, retention ${retentionText(spec.retentionMs)})`,
     detail: `Kafka CreateTopics on ${where}: ${RAW_POWER_TOPIC} partitions=${spec.partitions} replication.factor=${spec.replicationFactor} retention.ms=${spec.retentionMs} (skipped if the topic exists)`,
     run: async () => {
-      const admin = new Kafka({ ...(kafka as ConstructorParameters<typeof Kafka>[0]), logLevel: logLevel.NOTHING, connectionTimeout: 5000, retry: { retries: 2 } }).admin();
+      const admin = createKafka(kafka, { use: 'command' }).admin();
       try {
         await admin.connect();
-        const r = await ensureTopic(admin, RAW_POWER_TOPIC, spec);
+        const r = await ensureRawPowerTopic(admin, RAW_POWER_TOPIC, spec);
         if (r.created) return `created ${RAW_POWER_TOPIC}`;
         const short = r.retentionMs !== undefined && r.retentionMs !== -1 && (spec.retentionMs === -1 || r.retentionMs < spec.retentionMs);
         return (
@@ -203,7 +202,7 @@ export function kafkaPrerequisite(kafka: KafkaClientOptions): Prerequisite {
   return {
     what: `Kafka answers at ${where}`,
     check: async () => {
-      const admin = new Kafka({ ...(kafka as ConstructorParameters<typeof Kafka>[0]), logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 1 } }).admin();
+      const admin = createKafka(kafka, { use: 'probe' }).admin();
       try {
         await admin.connect();
         await admin.describeCluster();

@@ -1,6 +1,5 @@
 import { execa } from 'execa';
-import { Kafka, logLevel } from 'kafkajs';
-import { kafkaClientOptions, redactText, type Config, type LoadedConfig } from '@stream-smarts/contracts';
+import { createKafka, kafkaClientOptions, redactText, type Config, type LoadedConfig } from '@stream-smarts/contracts';
 import { buildSinks, checkRequirements, HomeAssistantClient, homeAssistantClient, homeAssistantRequirements, notifierConfig } from '@stream-smarts/notifier';
 
 export type Status = 'ok' | 'missing' | 'not configured';
@@ -123,13 +122,7 @@ export async function checkBuildTools(exec: Exec): Promise<CheckResult[]> {
 }
 
 export async function checkKafka(config: Config): Promise<CheckResult> {
-  const kafka = new Kafka({
-    ...kafkaClientOptions(config.kafka),
-    connectionTimeout: TIMEOUT_MS,
-    requestTimeout: TIMEOUT_MS,
-    retry: { retries: 0 },
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = createKafka(kafkaClientOptions(config.kafka), { use: 'probe', tune: { connectionTimeout: TIMEOUT_MS, requestTimeout: TIMEOUT_MS } });
   const admin = kafka.admin();
   const where = config.kafka.brokers.join(',');
   try {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { DEFAULT_MAX_POWER_KW, overSupplyReason, RAW_POWER_SUBJECT, rawPowerAvsc, redactText, redactUrl, type KafkaClientOptions, type Logger } from '@stream-smarts/contracts';
+import type { Admin } from 'kafkajs';
+import { createKafka, DEFAULT_MAX_POWER_KW, overSupplyReason, RAW_POWER_SUBJECT, rawPowerAvsc, redactText, redactUrl, type KafkaClientOptions, type Logger } from '@stream-smarts/contracts';
 import { noProgress, type Progress } from '../h2o/progress.js';
 import { withoutUserInfo } from '../deploy/prepare.js';
 import { RetrainError } from './errors.js';
@@ -81,13 +81,7 @@ const reader = () => avro.Type.forSchema(JSON.parse(rawPowerAvsc()) as avro.Sche
 export async function readRawPower(o: ReadRawPowerOptions): Promise<KafkaReadings> {
   const t0 = Date.now();
   const progress = o.progress ?? noProgress;
-  const kafka = new Kafka({
-    ...(o.kafka as ConstructorParameters<typeof Kafka>[0]),
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    requestTimeout: 15_000,
-    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2000 },
-  });
+  const kafka = createKafka(o.kafka, { use: 'command' });
   const admin = kafka.admin();
   let partitions: { partition: number; from: bigint; end: bigint }[];
   try {

@@ -3,7 +3,7 @@ import type { KafkaConfig } from './load.js';
 
 /**
  * The kafkajs client options for a configured cluster (plain, TLS, SASL PLAIN/SCRAM).
- * Typed structurally so this package does not depend on kafkajs.
+ * The client itself is made by createKafka (kafka-client.ts).
  */
 export interface KafkaClientOptions {
   clientId: string;

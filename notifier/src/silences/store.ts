@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, type Admin, type Consumer, type Producer } from 'kafkajs';
-import { kafkaClientOptions, kafkajsLogCreator, type KafkaConfig, type Logger } from '@stream-smarts/contracts';
-import { writeFileAtomic } from '../state-store.js';
+import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { createKafka, ensureTopic, kafkaClientOptions, writeFileDurableSync, type KafkaConfig, type Logger } from '@stream-smarts/contracts';
 import { SilenceBook, SilenceRecordSchema, type SilenceRecord } from './model.js';
 
 /** Where silences and the away switch live; the notifier and `run` read it, `silence`/`away` write it. */
@@ -65,7 +64,7 @@ export class LocalSilenceStore implements SilenceStore {
     this.reload();
     this.current.merge(r);
     const text = JSON.stringify(this.current.all(), null, 2);
-    writeFileAtomic(this.where, text);
+    writeFileDurableSync(this.where, text);
     this.mtimeKey = text;
   }
 
@@ -91,12 +90,8 @@ export class KafkaSilenceStore implements SilenceStore {
     quick: boolean,
   ) {
     this.where = `Kafka topic ${topic}`;
-    this.kafka = new Kafka({
-      ...kafkaClientOptions(cfg),
-      logCreator: kafkajsLogCreator(log),
-      // A command gives up quickly on a broker that is not there; a service keeps trying.
-      ...(quick ? { connectionTimeout: 3_000, retry: { retries: 1 } } : {}),
-    } as ConstructorParameters<typeof Kafka>[0]);
+    // A command gives up quickly on a broker that is not there; a service keeps trying.
+    this.kafka = createKafka(kafkaClientOptions(cfg), { log, use: quick ? 'command' : 'service' });
   }
 
   /** `quick`: for commands, fail within seconds when Kafka is unreachable. */
@@ -111,17 +106,9 @@ export class KafkaSilenceStore implements SilenceStore {
   }
 
   private async ensureTopic(admin: Admin): Promise<void> {
-    const topics = await admin.listTopics();
-    if (topics.includes(this.topic)) return;
-    await admin
-      .createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: this.topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
-      })
-      .catch((e: Error & { type?: string }) => {
-        if (e.type !== 'TOPIC_ALREADY_EXISTS') throw e;
-      });
-    this.log.info({ topic: this.topic }, 'created the compacted silences topic');
+    const { created } = await ensureTopic(admin, this.topic, { partitions: 1, configs: { 'cleanup.policy': 'compact' } });
+    // Only the process that made it says so; one that lost the race to another says nothing.
+    if (created) this.log.info({ topic: this.topic }, 'created the compacted silences topic');
   }
 
   private async start(follow: boolean, groupPrefix: string): Promise<void> {
