@@ -53,7 +53,10 @@ const echoUrl = () => `http://127.0.0.1:${(echo.address() as AddressInfo).port}`
 function answer(req: IncomingMessage, res: ServerResponse, body: string): void {
   const echoed = `${JSON.stringify(req.headers)} ${body}`;
   seen.push(`${req.method} ${req.url} ${echoed}`);
-  const json = (status: number, v: unknown) => (res.writeHead(status, { 'content-type': 'application/json' }), res.end(JSON.stringify(v)));
+  const json = (status: number, v: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(v));
+  };
   const url = req.url ?? '';
   if (url.startsWith('/v2/')) return json(400, { error: { type: 'invalid_request', message: `bad push from ${echoed}`, cat: '~(=^‥^)' }, error_code: 'invalid_request' });
   if (url.startsWith('/ksql')) return json(400, { '@type': 'statement_error', error_code: 40001, message: `statement refused; request was ${echoed}` });
