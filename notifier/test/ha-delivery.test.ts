@@ -100,21 +100,21 @@ describe('delivery that survives Home Assistant', () => {
     expect(d.notified).toHaveLength(1);
   });
 
-  it('tts.speak is not called while HA is STARTING and its TTS entity is not loaded; spoken once when it is', async () => {
+  it('tts.speak answered 200 while HA is STARTING and its TTS entity is not loaded (nothing spoken): retried until it is, accepted once', async () => {
     // A stub client: HA answers tts.speak 200 [] whether or not the entity is loaded
     // (homeassistant/helpers/service.py, entity_service_call skips missing entities).
-    let polls = 0;
     const calls: string[] = [];
+    const loaded = () => calls.length > 3;
     class Starting extends HomeAssistantClient {
       override async coreState() {
-        return ++polls > 4 ? 'RUNNING' : 'STARTING';
+        return loaded() ? 'RUNNING' : 'STARTING';
       }
       override async state(id: string): Promise<EntityState | null> {
-        if (polls <= 4 && id.startsWith('tts.')) return null;
+        if (!loaded() && id.startsWith('tts.')) return null;
         return { entity_id: id, state: 'idle', attributes: { supported_features: 512 } };
       }
       override async callService(domain: string, service: string): Promise<ServiceCallResult> {
-        calls.push(`${domain}.${service}@${polls > 4 ? 'RUNNING' : 'STARTING'}`);
+        calls.push(`${domain}.${service}`);
         return { status: 200, changed: [] };
       }
     }
@@ -122,8 +122,8 @@ describe('delivery that survives Home Assistant', () => {
     const { log, lines } = capturingLogger();
     const { alert, message } = alertNow();
     const [r] = await new Delivery([new HomeAssistantVoiceSink(client, { mediaPlayer: 'media_player.kitchen_speaker', ttsEntity: 'tts.google_translate_en_com', timeZone: 'UTC' })], FAST, undefined, undefined, log, async () => undefined).deliver(alert, message);
-    expect(r).toMatchObject({ outcome: 'accepted' });
-    expect(calls).toEqual(['tts.speak@RUNNING']);
-    expect(lines.filter((l) => l.includes('still starting (state STARTING): Home Assistant has no entity tts.google_translate_en_com')).length).toBe(4);
+    expect(r).toMatchObject({ outcome: 'accepted', attempts: 4 });
+    expect(calls).toHaveLength(4);
+    expect(lines.filter((l) => l.includes('spoke nothing while still starting (state STARTING): Home Assistant has no entity tts.google_translate_en_com')).length).toBe(3);
   });
 });

@@ -91,9 +91,9 @@ export class HomeAssistantClient {
    * delivery — kept and retried, attempts aside, for homeAssistant.startupWait, instead of
    * dead-lettered after a few attempts in seconds. Errors that may have reached it pass unchanged.
    */
-  notAnswering(e: unknown, what: string): unknown {
+  notAnswering(e: unknown, then = ''): unknown {
     if (!(e instanceof SinkError) || e.mayHaveRun || e.status !== undefined || !e.retryable) return e;
-    return new SinkError(`Home Assistant is not answering (${e.message}); ${what} is kept and sent once it answers`, { retryable: true, starting: true });
+    return new SinkError(`Home Assistant is not answering (${e.message})${then}`, { retryable: true, starting: true });
   }
 
   /** GET /api/config → state (CoreState), or undefined when Home Assistant does not say. */
@@ -102,7 +102,7 @@ export class HomeAssistantClient {
     try {
       res = await getJson(`${this.opts.url}/api/config`, this.auth(), this.reqOpts(3_000));
     } catch (e) {
-      throw this.notAnswering(e, 'GET /api/config');
+      throw this.notAnswering(e);
     }
     if (res.status === 401) throw this.unauthorized(res, 'GET /api/config');
     if (res.status !== 200) return undefined;
@@ -143,7 +143,7 @@ export class HomeAssistantClient {
     try {
       res = await postJson(`${this.opts.url}/api/services/${domain}/${service}`, data, this.auth(), this.reqOpts());
     } catch (e) {
-      throw this.notAnswering(e, what);
+      throw this.notAnswering(e, `; ${what} is kept and sent once it answers`);
     }
     if (res.status >= 200 && res.status < 300) {
       let changed: unknown[] = [];
@@ -274,17 +274,6 @@ export class HomeAssistantVoiceSink implements Sink {
     const [domain, service, data] = this.opts.ttsEntity
       ? (['tts', 'speak', { entity_id: this.opts.ttsEntity, media_player_entity_id: this.opts.mediaPlayer, message: message.body }] as const)
       : (['tts', this.opts.ttsService!, { entity_id: this.opts.mediaPlayer, message: message.body }] as const);
-    // While Home Assistant is not RUNNING its tts entity or speaker may not be loaded yet, and
-    // tts.speak then answers 200 having spoken nothing (homeassistant/helpers/service.py,
-    // entity_service_call skips missing entities with a warning): ask first, and wait if so.
-    const before = await this.client.coreState().catch((e: unknown) => {
-      if (e instanceof SinkError && e.starting) throw e;
-      return undefined;
-    });
-    if (before !== undefined && before !== 'RUNNING') {
-      const missing = (await checkRequirements(this.client, this.requirements().filter((r) => r.kind === 'entity')))[0];
-      if (missing) throw new SinkError(`Home Assistant is still starting (state ${before}): ${missing.problem}; not announcing yet`, { retryable: true, starting: true });
-    }
     let result: ServiceCallResult;
     try {
       result = await this.client.callService(domain, service, data);
@@ -299,16 +288,24 @@ export class HomeAssistantVoiceSink implements Sink {
       if (e.status !== undefined && e.status >= 500) await this.explain500(e);
       throw e;
     }
+    // While Home Assistant is not RUNNING its tts entity or speaker may not be loaded yet, and
+    // tts.speak then answers 200 having spoken nothing (homeassistant/helpers/service.py,
+    // entity_service_call skips missing entities with a warning; the changed states it answers may
+    // still list others). So after a 200: HA not RUNNING and an entity missing → nothing was said,
+    // retry while it starts (asked after the call, not before, so one call goes out at once: an
+    // entity loaded in between would pass for one that was there).
+    const state = await this.client.coreState().catch(() => undefined);
+    if (state !== undefined && state !== 'RUNNING') {
+      const missing = (await checkRequirements(this.client, this.requirements().filter((r) => r.kind === 'entity')).catch(() => []))[0];
+      if (missing) {
+        throw new SinkError(`Home Assistant answered 200 to ${domain}.${service} but spoke nothing while still starting (state ${state}): ${missing.problem}`, { retryable: true, starting: true });
+      }
+    }
     // 200 [] is also what an unknown or unavailable entity gets: make sure the speaker was there.
     if (result.changed.length === 0) {
       const problems = await checkRequirements(this.client, this.requirements().filter((r) => r.kind === 'entity'));
       const first = problems[0];
       if (first) {
-        // Nothing was spoken, so sending again cannot repeat it. Still starting: wait for it.
-        const state = await this.client.coreState().catch(() => undefined);
-        if (state !== undefined && state !== 'RUNNING') {
-          throw new SinkError(`Home Assistant answered 200 to ${domain}.${service} but spoke nothing while still starting (state ${state}): ${first.problem}`, { retryable: true, starting: true });
-        }
         const unavailable = first.problem.includes('unavailable');
         throw new SinkError(`Home Assistant answered 200 to ${domain}.${service} but spoke nothing: ${first.problem}`, { retryable: unavailable });
       }
