@@ -139,9 +139,22 @@ describe('stream-smarts watch', () => {
     const r = await cli(['--json', 'watch', '--from-beginning', '--where', "HOUR = 4 AND KIND = 'high'", '--limit', '1'], { KSQLDB_URL: ksql.url });
     expect(r.exitCode).toBe(0);
     expect(ksql.queries.slice(before)).toEqual(["SELECT * FROM ANOMOLY_POWER WHERE HOUR = 4 AND KIND = 'high' EMIT CHANGES LIMIT 1;"]);
+    // --from-beginning asks for the topic from its start (the request's properties override
+    // ksql.streams.auto.offset.reset: confluentinc/ksql 8.4.x QueryExecutor.handlePushQuery, KsqlConfig.cloneWithPropertyOverwrite).
+    expect(ksql.queryProperties.slice(before)).toEqual([{ 'auto.offset.reset': 'earliest' }]);
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
       { METER_KEY: 'house', EVENT_TS: Date.parse('2026-11-23T04:01:00Z'), METER_ID: 'house', DAY: 1, HOUR: 4, KWH: 1500, FN: 5.4588, KIND: 'high' },
     ]);
+  });
+
+  it("without --from-beginning asks for 'latest' outright, so the server-wide ksql.streams.auto.offset.reset=earliest does not replay the past", async () => {
+    const before = ksql.queries.length;
+    const r = await cli(['--json', 'watch', '--limit', '1'], { KSQLDB_URL: ksql.url });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(ksql.queries.slice(before)).toEqual(['SELECT * FROM ANOMOLY_POWER EMIT CHANGES LIMIT 1;']);
+    // Sent, not omitted: an empty override would inherit the compose stack's earliest (ScalablePushUtil.isLatest and
+    // KsqlConfig.cloneWithPropertyOverwrite fall back to ksql.streams.auto.offset.reset when the request does not set it).
+    expect(ksql.queryProperties.slice(before)).toEqual([{ 'auto.offset.reset': 'latest' }]);
   });
 
   it('refuses a --where that is a second statement, and a --limit that is not a count', async () => {

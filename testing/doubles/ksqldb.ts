@@ -95,6 +95,8 @@ export interface KsqlDbDouble {
   statements: string[];
   /** Every push query received, in order. */
   queries: string[];
+  /** The "properties" of each /query-stream request, in the same order as `queries` (QueryStreamArgs.properties). */
+  queryProperties: Record<string, unknown>[];
   sources: Map<string, CatalogSource>;
   /** Topics that exist (without `kafka`), and the sink topics the double's queries made. */
   topics: Set<string>;
@@ -162,6 +164,7 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     url: '',
     statements,
     queries: [],
+    queryProperties: [],
     sources,
     topics: new Set(),
     subjects: new Map(),
@@ -388,8 +391,9 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
       return json(res, 200, entities);
     }
     if (req.method === 'POST' && path === '/query-stream') {
-      const { sql } = JSON.parse(raw) as { sql: string };
+      const { sql, properties } = JSON.parse(raw) as { sql: string; properties?: Record<string, unknown> };
       state.queries.push(sql);
+      state.queryProperties.push(properties ?? {});
       if (!/\bEMIT\s+CHANGES\b/i.test(sql)) return pullQuery(res, sql);
       const from = /\bFROM\s+(\w+)/i.exec(sql)?.[1]?.toUpperCase() ?? '';
       const data = state.pushRows.get(from);

@@ -41,7 +41,14 @@ Examples:
       try {
         for await (const row of client.stream(sql, {
           signal: ac.signal,
-          properties: opts.fromBeginning ? { 'auto.offset.reset': 'earliest' } : {},
+          // Always said, never left to the server: the compose stack sets
+          // ksql.streams.auto.offset.reset=earliest server-wide (for the persistent queries), and
+          // a push query inherits it unless the request overrides it. In confluentinc/ksql 8.4.x
+          // (a08dc09): QueryStreamHandler takes the request's "properties" as configOverrides,
+          // QueryExecutor.handlePushQuery runs the query with SessionConfig.of(ksqlConfig, them),
+          // and KsqlConfig.cloneWithPropertyOverwrite lays an unprefixed auto.offset.reset over
+          // the ksql.streams.* one; ScalablePushUtil.isLatest reads the same override first.
+          properties: { 'auto.offset.reset': opts.fromBeginning ? 'earliest' : 'latest' },
           onHeader: () => ctx.log.info({ stream: opts.stream, url: client.displayUrl }, 'watching; Ctrl-C to stop'),
         })) {
           count++;
