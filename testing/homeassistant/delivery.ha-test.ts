@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,8 @@ import {
 } from '@stream-smarts/notifier';
 import { createLogger } from '@stream-smarts/contracts';
 import { createHomeAssistant, type RealHomeAssistant } from './home-assistant.js';
+
+const CHILD = new URL('./notifier-child.mjs', import.meta.url).pathname;
 
 /**
  * Delivery against a real Home Assistant 2024.3.3 (make test-ha): restarted (stopped for 5, 20 and
@@ -123,6 +126,49 @@ describe('delivery to a real Home Assistant 2024.3.3', () => {
       process.stdout.write(`[homeassistant] down ${downS} s: delivered ${(took / 1000).toFixed(1)} s after the alert\n`);
     });
   }
+
+  it('the notifier SIGKILLed while HA is down loses nothing: its state was not saved, so the restarted one delivers the alert exactly once when HA is back', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'ha-crash-state-'));
+    onTestFinished(async () => {
+      rmSync(stateDir, { recursive: true, force: true });
+      await ha.ensureRunning();
+    });
+    const body = `crash ${randomUUID()}`;
+    const env = { ...process.env, HA_URL: ha.url, HA_TOKEN: ha.token, STATE_DIR: stateDir, EVENT_TS: String(Date.now()), BODY: body };
+    const run = () => {
+      const c = spawn(process.execPath, [CHILD], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      c.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      c.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      const exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
+      return { c, exited, out: () => out, err: () => err };
+    };
+    await ha.stop();
+    const first = run();
+    const until = Date.now() + 20_000;
+    while (Date.now() < until && !first.err().includes('Home Assistant is not answering')) await sleep(100);
+    expect(first.err(), first.err()).toContain('Home Assistant is not answering');
+    await sleep(1_000);
+    // Waiting for HA: nothing saved, so Kafka would hand this message over again.
+    const stateFile = join(stateDir, 'state.json');
+    expect(existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { offsets: Record<string, string> }).offsets : {}).toEqual({});
+    first.c.kill('SIGKILL');
+    await first.exited;
+    const second = run();
+    await sleep(2_000);
+    await ha.start();
+    const code = await Promise.race([second.exited, sleep(60_000).then(() => 'timeout')]);
+    expect(code, second.err().slice(-2000)).toBe(0);
+    expect(second.out()).toContain('batch-saved');
+    const reports = JSON.parse(second.out().split('\n')[0]!) as SinkReport[];
+    expect(reports.map((r) => [r.sink, r.outcome])).toEqual([
+      ['home-assistant-voice', 'accepted'],
+      ['home-assistant-notify', 'accepted'],
+    ]);
+    expect(JSON.parse(readFileSync(stateFile, 'utf8')).offsets).toEqual({ 'ANOMOLY_POWER:0': '0' });
+    expect(arrivals(body)).toEqual({ notified: 1, spoken: 1 });
+  });
 
   it('HA frozen past the timeout: each call is reported unconfirmed, not resent, and HA runs it exactly once when it thaws', async () => {
     const { delivery, close } = sinks();
