@@ -30,8 +30,11 @@ export function redactUrlsIn(text: string): string {
 
 /** A secret shorter than this would scrub ordinary words; such a secret is weak anyway. */
 const MIN_SECRET = 4;
-/** Pieces of a secret are looked up by their first MIN_PIECE characters... */
-const MIN_PIECE = 4;
+/**
+ * Pieces of a secret are looked up by their first MIN_PIECE characters... (fewer would redact
+ * words: half of an 8-character `ha-token` is `oken`, in every "access token is wrong").
+ */
+const MIN_PIECE = 6;
 /** ...and redacted from half the secret, or from LONG_PIECE characters of a long one. */
 const LONG_PIECE = 8;
 
@@ -86,7 +89,8 @@ export type Redact = (text: string) => string;
 /**
  * A function that replaces every given secret in a text, then every piece of one that a shortened
  * text left behind (a secret's first 161 characters are as much a leak as all 177), then URL
- * passwords. Pieces count from half the secret, or from eight characters of one longer than 16.
+ * passwords. Pieces count from half the secret (at least six characters), or from eight
+ * characters of one longer than 16.
  */
 export function redactor(secrets: readonly string[]): Redact {
   const list = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET))].sort((a, b) => b.length - a.length);

@@ -30,11 +30,13 @@ describe('redactor: every form of a secret, and the pieces a shortened text leav
     expect(r(head)).toBe('error: token [REDACTED]…');
     expect(r(`…${long.slice(-30)} was refused`)).toBe('…[REDACTED] was refused');
   });
-  it('half of a short secret is redacted; a shorter piece of ordinary text is not', () => {
-    const short = 'Zq7xWp4kLm';
+  it('half of a short secret is redacted; a shorter piece, or a word an 8-character secret shares, is not', () => {
+    const short = 'Zq7xWp4kLm9T';
     const r = redactor(secretForms([short]));
-    expect(r(`cut: ${short.slice(0, 5)}…`)).toBe('cut: [REDACTED]…');
-    expect(r('Zq7 is not half of it')).toBe('Zq7 is not half of it');
+    expect(r(`cut: ${short.slice(0, 6)}…`)).toBe('cut: [REDACTED]…');
+    expect(r(`${short.slice(6)} was its tail`)).toBe('[REDACTED] was its tail');
+    expect(r('Zq7xW is not half of it')).toBe('Zq7xW is not half of it');
+    expect(redactor(secretForms(['ha-token']))('the access token is wrong; ha-token')).toBe('the access token is wrong; [REDACTED]');
   });
   it('the base64 user:password of a Basic header, padded or not, and a URL-encoded password', () => {
     const forms = secretForms([], [{ username: 'ksql-user', password: 'p@ss-w0rd!' }]);
