@@ -22,10 +22,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig, type Reading } from '../contracts/src/index.js';
+import { wallClockToInstant, createLogger, loadConfig, type Reading } from '../contracts/src/index.js';
 import { anomalyRow } from '../contracts/src/anomaly-event.js';
 import type { Alert, Message, Sink, SinkResult } from '../notifier/src/index.js';
-import { createHousehold, localTimeToUtc, planScenarios, simulateReadings } from '../pi-collector/src/index.js';
+import { createHousehold, planScenarios, simulateReadings } from '../pi-collector/src/index.js';
 import { createAlertStage } from '../cli/src/run/alert-stage.js';
 import { openModel } from '../cli/src/run/model.js';
 import { ReadingPipeline } from '../cli/src/run/pipeline.js';
@@ -56,7 +56,7 @@ const pct = (xs: number[], p: number) => {
 const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
 
 const t0 = performance.now();
-const start = localTimeToUtc(timezone, 2026, 8, 3);
+const start = wallClockToInstant(timezone, 2026, 8, 3);
 const end = start + DAYS * 86_400_000;
 const truth = planScenarios({ start, days: DAYS, timezone, seed: 11 });
 const readings: Reading[] = simulateReadings({ household: createHousehold({ timezone, seed: 11, anomalies: truth }), start, end, timezone, meterId: 'home' });

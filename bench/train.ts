@@ -18,10 +18,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHousehold, localTimeToUtc } from '../pi-collector/src/simulator.js';
+import { createHousehold } from '../pi-collector/src/simulator.js';
 import { freePort } from '../cli/src/h2o/supervise.js';
 import { startLocalH2O, type LocalH2O } from '../cli/src/h2o/local-server.js';
 import { train, type TrainResult } from '../cli/src/train/run.js';
+import { wallClockToInstant } from '../contracts/src/index.js';
 
 const TIMEZONE = 'Australia/Sydney';
 const DAYS = 90;
@@ -32,7 +33,7 @@ const work = mkdtempSync(join(tmpdir(), 'bench-train-'));
 let running: LocalH2O | undefined;
 try {
   const t0 = performance.now();
-  const start = localTimeToUtc(TIMEZONE, 2026, 5, 1);
+  const start = wallClockToInstant(TIMEZONE, 2026, 5, 1);
   const wh = createHousehold({ timezone: TIMEZONE, seed: 7 }).energy(start, start + DAYS * 86_400_000, INTERVAL_S);
   const lines = ['timestamp,wh'];
   for (let i = 0; i < wh.length; i++) lines.push(`${new Date(start + (i + 1) * INTERVAL_S * 1000).toISOString()},${wh[i]!.toFixed(4)}`);

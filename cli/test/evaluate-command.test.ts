@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHousehold, localTimeToUtc, planScenarios } from '@stream-smarts/pi-collector';
+import { createHousehold, planScenarios } from '@stream-smarts/pi-collector';
 import type { EvaluateResult } from '../src/evaluate/evaluate.js';
 import { cli } from './run-cli.js';
+import { wallClockToInstant } from '@stream-smarts/contracts';
 
 const work = mkdtempSync(join(tmpdir(), 'evaluate-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -30,7 +31,7 @@ describe('stream-smarts evaluate', () => {
 
     // The same household and scenarios written as `simulate` would: CSV of Wh per minute (from an
     // hour early, like the generated path's warm-up) and the truth with ISO times.
-    const from = localTimeToUtc(TZ, 2026, 8, 3);
+    const from = wallClockToInstant(TZ, 2026, 8, 3);
     const truth = planScenarios({ start: from, days: 14, timezone: TZ, seed: 3 });
     expect(truth.map((s) => s.start)).toEqual(g.truth.map((s) => s.start));
     const start = from - 3_600_000;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { anomalyRow, loadConfig, type AnomalyEvent } from '@stream-smarts/contracts';
+import { wallClockToInstant, anomalyRow, loadConfig, type AnomalyEvent } from '@stream-smarts/contracts';
 import { startNotifier, type Alert } from '@stream-smarts/notifier';
-import { createHousehold, localTimeToUtc, planScenarios, simulateReadings } from '@stream-smarts/pi-collector';
+import { createHousehold, planScenarios, simulateReadings } from '@stream-smarts/pi-collector';
 import { CollectingSink, createAlertStage } from '../src/run/alert-stage.js';
 import { openModel } from '../src/run/model.js';
 import { ReadingPipeline } from '../src/run/pipeline.js';
@@ -23,7 +23,7 @@ describe('run and the Kafka-mode notifier give the same alerts on the same readi
     const { model } = openModel(undefined);
     const timezone = model.file.timezone;
     const DAYS = 12;
-    const start = localTimeToUtc(timezone, 2026, 1, 5);
+    const start = wallClockToInstant(timezone, 2026, 1, 5);
     const truth = planScenarios({ start, days: DAYS, timezone, seed: 2 });
     const readings = simulateReadings({ household: createHousehold({ timezone, seed: 2, anomalies: truth }), start, end: start + DAYS * DAY, timezone, meterId: 'home' });
     const env = { STREAM_SMARTS_TIMEZONE: timezone };

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Reading } from '@stream-smarts/contracts';
-import { localTimeToUtc, planScenarios } from '@stream-smarts/pi-collector';
-import { HistoryReader, measureReadings, type HistoryReading } from '@stream-smarts/contracts';
+import { planScenarios } from '@stream-smarts/pi-collector';
+import { wallClockToInstant, HistoryReader, measureReadings, type HistoryReading } from '@stream-smarts/contracts';
 import { cli } from './run-cli.js';
 
 // `stream-smarts simulate` through the built CLI (npx tsc -b first). Small on purpose: a 2-core machine.
@@ -79,7 +79,7 @@ describe('stream-smarts simulate', () => {
     const out = join(dir, 't.jsonl');
     const r = await simulate(['--json', '--days', '14', '--seed', '9', '--format', 'jsonl', '--out', out, '--truth', truthFile]);
     const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { scenario: string; start: string; end: string }[];
-    const start = localTimeToUtc(TZ, 2026, 6, 1);
+    const start = wallClockToInstant(TZ, 2026, 6, 1);
     const planned = planScenarios({ start, days: 14, timezone: TZ, seed: 9 });
     expect(truth).toEqual(planned.map((s) => ({ scenario: s.scenario, start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() })));
     expect(truth.length).toBeGreaterThanOrEqual(2);

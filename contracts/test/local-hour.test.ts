@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayHourAt, dayHourOfReading, isValidTimeZone } from '../src/time/local-hour.js';
+import { dayHourAt, dayHourOfReading, isValidTimeZone, localDateIso, wallClockToInstant, zoneOffsetMin } from '../src/time/local-hour.js';
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -68,5 +68,43 @@ describe('minuteOfReading', () => {
     for (let t = Date.UTC(2026, 3, 4, 10); t < Date.UTC(2026, 3, 5, 2); t += 7 * 60_000) {
       expect(Math.floor(minuteOfReading(t, 'Australia/Sydney') / 60)).toBe(dayHourOfReading(t, 'Australia/Sydney').hour);
     }
+  });
+});
+
+describe('the one offset cache: zoneOffsetMin, wallClockToInstant, localDateIso', () => {
+  /** Intl's own answer, uncached: the zone's "GMT+hh:mm" name at that instant. */
+  const intlOffset = (ms: number, timeZone: string) => {
+    const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(ms).find((p) => p.type === 'timeZoneName')!.value;
+    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+    return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  };
+
+  it('agrees with Intl every 37 minutes of a year in zones with half- and quarter-hour offsets and both hemispheres', () => {
+    for (const tz of ['Europe/London', 'Australia/Sydney', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'UTC']) {
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 37 * 60_000) expect(zoneOffsetMin(t, tz), `${tz} ${new Date(t).toISOString()}`).toBe(intlOffset(t, tz));
+    }
+  });
+
+  it('turns a wall-clock time into its instant, across both changes of the clocks', () => {
+    expect(new Date(wallClockToInstant('Australia/Sydney', 2026, 7, 30, 4, 15)).toISOString()).toBe('2026-07-29T18:15:00.000Z');
+    // Days and hours overflow as Date.UTC's do: 32 July is 1 August.
+    expect(wallClockToInstant('Europe/London', 2026, 7, 32)).toBe(Date.UTC(2026, 6, 31, 23));
+    // 01:30 happens twice on 2026-10-25 in London: the later one, after the clocks went back.
+    expect(new Date(wallClockToInstant('Europe/London', 2026, 10, 25, 1, 30)).toISOString()).toBe('2026-10-25T01:30:00.000Z');
+    // 01:30 does not happen on 2026-03-29: read at the offset before the gap, i.e. 02:30 BST.
+    expect(new Date(wallClockToInstant('Europe/London', 2026, 3, 29, 1, 30)).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    // Every other quarter hour of a year round-trips through the offset.
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 45 * 60_000) {
+      const local = new Date(t + zoneOffsetMin(t, 'Australia/Sydney') * 60_000);
+      const back = wallClockToInstant('Australia/Sydney', local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes());
+      // Only the repeated hour maps to the later of its two instants.
+      if (back !== t) expect(back - t, new Date(t).toISOString()).toBe(3_600_000);
+    }
+  });
+
+  it('gives the local date', () => {
+    expect(localDateIso(Date.UTC(2026, 0, 1, 14), 'Australia/Sydney')).toBe('2026-01-02');
+    expect(localDateIso(Date.UTC(2026, 0, 1, 12, 59), 'Australia/Sydney')).toBe('2026-01-01');
+    expect(localDateIso(Date.UTC(2026, 0, 1, 2), 'America/St_Johns')).toBe('2025-12-31');
   });
 });

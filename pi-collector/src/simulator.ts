@@ -10,6 +10,8 @@
  * schedule from a PRNG seeded by (seed, local date), so DST days simply have 23 or 25 hours.
  */
 
+import { wallClockToInstant, zoneOffsetMin } from '@stream-smarts/contracts';
+
 export type ScenarioKind = 'heater-left-on' | 'oven-left-on' | 'holiday' | 'fridge-failure';
 
 export const SCENARIO_KINDS: readonly ScenarioKind[] = ['heater-left-on', 'oven-left-on', 'holiday', 'fridge-failure'];
@@ -61,47 +63,6 @@ function mix(a: number, b: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0x27d4eb2f);
   return (h ^ (h >>> 16)) >>> 0;
-}
-
-// --- local time without Intl on the hot path ----------------------------------------------------
-
-const offsetCaches = new Map<string, Map<number, number>>();
-
-/** UTC offset (ms) of `timezone` at t. Offsets change only on 15-minute boundaries, so cache by bucket. */
-export function utcOffsetMs(t: number, timezone: string): number {
-  let cache = offsetCaches.get(timezone);
-  if (!cache) {
-    cache = new Map();
-    offsetCaches.set(timezone, cache);
-  }
-  const bucket = Math.floor(t / 900_000);
-  let off = cache.get(bucket);
-  if (off === undefined) {
-    if (cache.size > 200_000) cache.clear();
-    const f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    const p: Record<string, number> = {};
-    for (const part of f.formatToParts(bucket * 900_000)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-    const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!);
-    off = asUtc - bucket * 900_000;
-    cache.set(bucket, off);
-  }
-  return off;
-}
-
-/** The instant of local wall-clock time `y-m-d h:min` in `timezone` (the first, if it occurs twice). */
-export function localTimeToUtc(timezone: string, y: number, m: number, d: number, h = 0, min = 0): number {
-  const guess = Date.UTC(y, m - 1, d, h, min);
-  let t = guess - utcOffsetMs(guess, timezone);
-  t = guess - utcOffsetMs(t, timezone);
-  return t;
 }
 
 // --- the household's day ------------------------------------------------------------------------
@@ -179,7 +140,7 @@ export function createHousehold(opts: HouseholdOptions): Household {
 
   const powerAt = (t: number): number => {
     const minuteStart = Math.floor(t / MIN_MS) * MIN_MS;
-    const local = minuteStart + utcOffsetMs(minuteStart, opts.timezone);
+    const local = minuteStart + zoneOffsetMin(minuteStart, opts.timezone) * 60_000;
     const localDay = Math.floor(local / 86_400_000);
     const minuteOfDay = Math.floor((local - localDay * 86_400_000) / MIN_MS);
     let holiday = false;
@@ -279,7 +240,7 @@ export function planScenarios(o: ScenarioPlanOptions): Scenario[] {
   const out: Scenario[] = [];
   const dayStart = (d: number) => {
     const t = o.start + d * 86_400_000 + 12 * 3_600_000;
-    const local = new Date(t + utcOffsetMs(t, o.timezone));
+    const local = new Date(t + zoneOffsetMin(t, o.timezone) * 60_000);
     return { y: local.getUTCFullYear(), m: local.getUTCMonth() + 1, dd: local.getUTCDate() };
   };
   let d = (o.cleanDays ?? 0) + 1 + Math.floor(rnd() * 2);
@@ -295,21 +256,21 @@ export function planScenarios(o: ScenarioPlanOptions): Scenario[] {
       // heater left on; no measure of power alone could label it otherwise.
       const { y: y2, m: m2, dd: d2 } = dayStart(d + 1);
       const q = Math.floor(rnd() * 8);
-      const start = localTimeToUtc(o.timezone, y2, m2, d2, Math.floor(q / 4), (q % 4) * 15);
-      s = { scenario: kind, start, end: localTimeToUtc(o.timezone, y2, m2, d2, 7, 0) };
+      const start = wallClockToInstant(o.timezone, y2, m2, d2, Math.floor(q / 4), (q % 4) * 15);
+      s = { scenario: kind, start, end: wallClockToInstant(o.timezone, y2, m2, d2, 7, 0) };
     } else if (kind === 'oven-left-on') {
-      const start = localTimeToUtc(o.timezone, y, m, dd, 20, 0);
+      const start = wallClockToInstant(o.timezone, y, m, dd, 20, 0);
       s = { scenario: kind, start, end: start + (4 + Math.floor(rnd() * 4)) * 3_600_000 };
     } else if (kind === 'holiday') {
       const len = 3 + Math.floor(rnd() * 3);
       if (d + len >= o.days) break;
       const e = dayStart(d + len);
-      s = { scenario: kind, start: localTimeToUtc(o.timezone, y, m, dd), end: localTimeToUtc(o.timezone, e.y, e.m, e.dd) };
+      s = { scenario: kind, start: wallClockToInstant(o.timezone, y, m, dd), end: wallClockToInstant(o.timezone, e.y, e.m, e.dd) };
       d += len;
     } else {
       const len = 1 + Math.floor(rnd() * 2);
       const e = dayStart(Math.min(o.days, d + len));
-      s = { scenario: kind, start: localTimeToUtc(o.timezone, y, m, dd, 10, 0), end: localTimeToUtc(o.timezone, e.y, e.m, e.dd, 10, 0) };
+      s = { scenario: kind, start: wallClockToInstant(o.timezone, y, m, dd, 10, 0), end: wallClockToInstant(o.timezone, e.y, e.m, e.dd, 10, 0) };
       d += len;
     }
     out.push(s);
@@ -329,9 +290,9 @@ export function heaterLeftOnDay(o: { timezone: string; date: { y: number; m: num
   truth: Scenario[];
 } {
   const { y, m, d } = o.date;
-  const start = localTimeToUtc(o.timezone, y, m, d);
+  const start = wallClockToInstant(o.timezone, y, m, d);
   const next = new Date(Date.UTC(y, m - 1, d + 1));
-  const end = localTimeToUtc(o.timezone, next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate());
-  const truth: Scenario[] = [{ scenario: 'heater-left-on', start: localTimeToUtc(o.timezone, y, m, d, 4, 0), end }];
+  const end = wallClockToInstant(o.timezone, next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate());
+  const truth: Scenario[] = [{ scenario: 'heater-left-on', start: wallClockToInstant(o.timezone, y, m, d, 4, 0), end }];
   return { household: createHousehold({ timezone: o.timezone, seed: o.seed ?? 1, anomalies: truth }), start, end, truth };
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { redactText } from '@stream-smarts/contracts';
+import { zoneOffsetMin, redactText } from '@stream-smarts/contracts';
 import {
   expired,
   findSilence,
@@ -32,26 +32,15 @@ export function parseFor(text: string): number {
   return ms;
 }
 
-/** Minutes east of UTC of `timeZone` at `at`. */
-function offsetMin(timeZone: string, at: number): number {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-      .formatToParts(at)
-      .filter((x) => x.type !== 'literal')
-      .map((x) => [x.type, Number(x.value)]),
-  );
-  return Math.round((Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(at / 1000) * 1000) / 60_000);
-}
-
 /** "22:00" (the next one, household time) or an ISO-8601 time with an offset: epoch ms. */
 export function parseTime(flag: string, text: string, timeZone: string, now: number): number {
   const hm = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
   if (hm) {
-    const local = now + offsetMin(timeZone, now) * 60_000;
+    const local = now + zoneOffsetMin(now, timeZone) * 60_000;
     const day = Math.floor(local / 86_400_000) * 86_400_000;
     let t = day + (Number(hm[1]) * 60 + Number(hm[2])) * 60_000;
     if (t <= local) t += 86_400_000;
-    return t - offsetMin(timeZone, t - offsetMin(timeZone, now) * 60_000) * 60_000;
+    return t - zoneOffsetMin(t - zoneOffsetMin(now, timeZone) * 60_000, timeZone) * 60_000;
   }
   if (/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(text.trim())) return Date.parse(text.trim());
   throw new CommandError(`${flag} "${text}": expected HH:MM (household time, ${timeZone}) or an ISO-8601 time with offset, e.g. 2026-07-14T22:00+01:00`);

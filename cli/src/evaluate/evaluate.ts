@@ -1,5 +1,5 @@
-import { HistoryError, historySettings, type LoadedConfig, type Logger, type Reading } from '@stream-smarts/contracts';
-import { collectorSettings, createSource, localTimeToUtc, planScenarios, SimulatorSource, type Scenario } from '@stream-smarts/pi-collector';
+import { wallClockToInstant, HistoryError, historySettings, type LoadedConfig, type Logger, type Reading } from '@stream-smarts/contracts';
+import { collectorSettings, createSource, planScenarios, SimulatorSource, type Scenario } from '@stream-smarts/pi-collector';
 import { CollectingSink, createAlertStage } from '../run/alert-stage.js';
 import { todayIn } from '../run/default-day.js';
 import type { LoadedModel } from '../run/model.js';
@@ -49,7 +49,7 @@ async function labelledReadings(
   const cs = collectorSettings(loaded);
   if (input.kind === 'generate') {
     const { y, m, d } = input.start ?? firstDayAfterTraining(model);
-    const from = localTimeToUtc(timezone, y, m, d);
+    const from = wallClockToInstant(timezone, y, m, d);
     const to = from + input.days * 86_400_000;
     const truth = planScenarios({ start: from, days: input.days, timezone, seed: input.seed });
     const household = { timezone, seed: input.seed, anomalies: truth, impulsesPerKwh: cs.impulsesPerKwh };

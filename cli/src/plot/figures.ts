@@ -1,6 +1,5 @@
-import { localTimeToUtc } from '@stream-smarts/pi-collector';
 import { CommandError } from '../command-error.js';
-import { NOT_USED_W, type HistoryReadOptions } from '@stream-smarts/contracts';
+import { wallClockToInstant, NOT_USED_W, type HistoryReadOptions } from '@stream-smarts/contracts';
 import { CHART_MEASURES, renderBandsChart } from './bands-chart.js';
 import { readAlerts, readModel, readPlotHistory, readTruth, type HistoryRow, type Model, type PlotHistory } from './inputs.js';
 export const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -48,7 +47,7 @@ export function parseDay(raw: string): 'all' | 'each' | number {
 /** A date (local midnight in the model's zone) or an ISO-8601 time with offset. */
 export function parseInstant(flag: string, raw: string, timezone: string): number {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim());
-  if (d) return localTimeToUtc(timezone, Number(d[1]), Number(d[2]), Number(d[3]));
+  if (d) return wallClockToInstant(timezone, Number(d[1]), Number(d[2]), Number(d[3]));
   const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw.trim()) && /(Z|[+-]\d{2}:?\d{2})$/i.test(raw.trim()) ? Date.parse(raw.trim()) : NaN;
   if (!Number.isFinite(t)) throw new CommandError(`${flag} ${JSON.stringify(raw)} is not a date (2026-06-01) or an ISO-8601 time with offset`);
   return t;
@@ -67,14 +66,14 @@ function modelLine(m: Model): string {
 /** Local midnight at or before t. */
 function midnightBefore(t: number, tz: string): number {
   const p = localParts(t, tz);
-  return localTimeToUtc(tz, p.y, p.m, p.d);
+  return wallClockToInstant(tz, p.y, p.m, p.d);
 }
 
 /** The last `days` local days of readings, counted back from the day of the last reading. */
 export function lastDays<T extends { endMs: number }>(rows: readonly T[], days: number, timezone: string): T[] {
   if (rows.length === 0) return [];
   const p = localParts(rows[rows.length - 1]!.endMs - 1, timezone);
-  const from = localTimeToUtc(timezone, p.y, p.m, p.d - (days - 1));
+  const from = wallClockToInstant(timezone, p.y, p.m, p.d - (days - 1));
   return rows.filter((r) => r.endMs > from);
 }
 
@@ -120,7 +119,7 @@ export async function renderFigure(fig: Figure, o: FigureOptions, cache: { model
     lo = midnightBefore(lo, tz);
     const m = midnightBefore(hi - 1, tz);
     const p = localParts(m, tz);
-    hi = localTimeToUtc(tz, p.y, p.m, p.d + 1);
+    hi = wallClockToInstant(tz, p.y, p.m, p.d + 1);
   }
   const from = o.from ? parseInstant('--from', o.from, tz) : lo;
   const to = o.to ? parseInstant('--to', o.to, tz) : hi;

@@ -1,4 +1,4 @@
-import { localTimeToUtc, utcOffsetMs } from '@stream-smarts/pi-collector';
+import { wallClockToInstant, zoneOffsetMin } from '@stream-smarts/contracts';
 
 /**
  * Ticks and labels for an axis of instants (epoch ms) in a household's local time: whole local
@@ -8,7 +8,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export function localParts(t: number, timezone: string): { y: number; m: number; d: number; h: number; min: number; weekday: number } {
-  const l = new Date(t + utcOffsetMs(t, timezone));
+  const l = new Date(t + zoneOffsetMin(t, timezone) * 60_000);
   return { y: l.getUTCFullYear(), m: l.getUTCMonth() + 1, d: l.getUTCDate(), h: l.getUTCHours(), min: l.getUTCMinutes(), weekday: ((l.getUTCDay() + 6) % 7) + 1 };
 }
 
@@ -21,14 +21,14 @@ export function timeTicks(from: number, to: number, timezone: string, maxTicks =
   if (stepH !== undefined) {
     // Local hours that are multiples of the step, from the local day of `from`.
     for (let i = 0; ; i++) {
-      const at = localTimeToUtc(timezone, p.y, p.m, p.d + Math.floor((i * stepH) / 24), (i * stepH) % 24, 0);
+      const at = wallClockToInstant(timezone, p.y, p.m, p.d + Math.floor((i * stepH) / 24), (i * stepH) % 24, 0);
       if (at > to) break;
       if (at >= from) ticks.push(at);
     }
   } else {
     const days = [1, 2, 7, 14, 28, 56].find((d) => span / (d * DAY) <= maxTicks) ?? Math.ceil(span / DAY / maxTicks);
     for (let i = 0; ; i += days) {
-      const at = localTimeToUtc(timezone, p.y, p.m, p.d + i);
+      const at = wallClockToInstant(timezone, p.y, p.m, p.d + i);
       if (at > to) break;
       if (at >= from) ticks.push(at);
     }

@@ -2,6 +2,7 @@ import type { BandsModel } from '@stream-smarts/contracts';
 import type { EpisodeRules } from '@stream-smarts/notifier';
 import { inject, stepAt, stepEnd, type Grid, type Planned, type Window } from '../evaluate/benchmark/protocol.js';
 import { alertsOf, countWindow, measureSeries, modelScorer as scorer } from '../evaluate/benchmark/runner.js';
+import { localDateIso } from '@stream-smarts/contracts';
 
 /**
  * The candidate against the current model on the held-back week(s), counted exactly as the
@@ -67,7 +68,7 @@ const median = (xs: number[]) => {
 
 function localDate(g: Grid, d: number): string {
   const t = stepEnd(g, stepAt(g, d, 0)) - 1;
-  return new Intl.DateTimeFormat('en-CA', { timeZone: g.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(t));
+  return localDateIso(t, g.timezone);
 }
 
 /** The held-back period's steps and its heater nights: those whose 02:00–07:00 lie within the grid. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isValidTimeZone, loadModel, localDayOfReading, BandsModel, type KafkaClientOptions, type LoadedModel } from '@stream-smarts/contracts';
+import { localDateIso, isValidTimeZone, loadModel, localDayOfReading, BandsModel, type KafkaClientOptions, type LoadedModel } from '@stream-smarts/contracts';
 import { DEFAULT_RULES, type EpisodeRules } from '@stream-smarts/notifier';
 import { toGrid, type Grid } from '../evaluate/benchmark/protocol.js';
 import { LocalH2OError } from '../h2o/errors.js';
@@ -368,7 +368,7 @@ export async function retrain(opts: RetrainOptions): Promise<RetrainResult> {
   }
   const tEnd = Date.now();
   // A local date of day d (a day number of the measured days), in the household's zone.
-  const dayIso = (d: number) => new Intl.DateTimeFormat('en-CA', { timeZone: o.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(grid.firstEnd + (d - gridDay0) * DAY_MS + 12 * 3_600_000));
+  const dayIso = (d: number) => localDateIso(grid.firstEnd + (d - gridDay0) * DAY_MS + 12 * 3_600_000, o.timezone);
   return {
     read: readInfo,
     heldBack: { ...figures!.heldBack, weeks },

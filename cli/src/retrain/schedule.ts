@@ -1,5 +1,5 @@
-import { localTimeToUtc } from '@stream-smarts/pi-collector';
 import { RetrainError } from './errors.js';
+import { localYmd, wallClockToInstant } from '@stream-smarts/contracts';
 
 /**
  * `retrain --every-day-at HH:MM`: the compose service's nightly schedule (a Pi or a server without
@@ -15,10 +15,9 @@ export function parseTimeOfDay(s: string): { h: number; m: number } {
 
 /** The first instant after `now` whose local time in `timezone` is h:m (on a day without it, the next day's). */
 export function nextRunAt(now: number, at: { h: number; m: number }, timezone: string): number {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(now));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const today = localYmd(now, timezone);
   for (let k = 0; k < 3; k++) {
-    const t = localTimeToUtc(timezone, get('year'), get('month'), get('day') + k, at.h, at.m);
+    const t = wallClockToInstant(timezone, today.y, today.m, today.d + k, at.h, at.m);
     if (t > now) return t;
   }
   return now + 86_400_000;

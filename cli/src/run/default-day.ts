@@ -1,4 +1,5 @@
 import { heaterLeftOnDay, type Household, type Scenario } from '@stream-smarts/pi-collector';
+import { localYmd } from '@stream-smarts/contracts';
 
 export interface DayStory {
   date: { y: number; m: number; d: number };
@@ -11,13 +12,7 @@ export interface DayStory {
 
 /** Today's local date in `timezone`. */
 export function todayIn(timezone: string, now = Date.now()): { y: number; m: number; d: number } {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: 'numeric', day: 'numeric' })
-      .formatToParts(now)
-      .filter((x) => x.type !== 'literal')
-      .map((x) => [x.type, Number(x.value)]),
-  );
-  return { y: p.year!, m: p.month!, d: p.day! };
+  return localYmd(now, timezone);
 }
 
 /** Parses --date YYYY-MM-DD; throws one line naming the flag. */

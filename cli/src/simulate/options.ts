@@ -1,5 +1,5 @@
-import { isValidTimeZone } from '@stream-smarts/contracts';
-import { localTimeToUtc, utcOffsetMs, SCENARIO_KINDS, type ScenarioKind } from '@stream-smarts/pi-collector';
+import { localYmd, zoneOffsetMin, wallClockToInstant, isValidTimeZone } from '@stream-smarts/contracts';
+import { SCENARIO_KINDS, type ScenarioKind } from '@stream-smarts/pi-collector';
 import { CommandError } from '../command-error.js';
 
 /** What `stream-smarts simulate` makes, parsed and checked from its flags. */
@@ -55,10 +55,9 @@ export function parseScenarios(raw: string): ScenarioKind[] {
  * an interval boundary. Default: local midnight `days` days before today's, so the history ends today.
  */
 export function parseStart(raw: string | undefined, timezone: string, days: number, intervalS: number, now = Date.now()): number {
-  const ymd = (y: number, m: number, d: number) => localTimeToUtc(timezone, y, m, d);
+  const ymd = (y: number, m: number, d: number) => wallClockToInstant(timezone, y, m, d);
   if (raw === undefined) {
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(now));
-    const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+    const { y, m, d } = localYmd(now, timezone);
     const back = new Date(Date.UTC(y, m - 1, d - days));
     return ymd(back.getUTCFullYear(), back.getUTCMonth() + 1, back.getUTCDate());
   }
@@ -99,6 +98,6 @@ export function parseSimulateOptions(f: SimulateFlags, settings: { timezone: str
 
 /** The end of the history: the same local wall-clock time `days` days after `start` (23- and 25-hour days included). */
 export function endOf(start: number, days: number, timezone: string): number {
-  const local = new Date(start + utcOffsetMs(start, timezone));
-  return localTimeToUtc(timezone, local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate() + days, local.getUTCHours(), local.getUTCMinutes());
+  const local = new Date(start + zoneOffsetMin(start, timezone) * 60_000);
+  return wallClockToInstant(timezone, local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate() + days, local.getUTCHours(), local.getUTCMinutes());
 }

@@ -1,12 +1,12 @@
 import { createGzip } from 'node:zlib';
-import { writeFileDurable, writeStreamDurable } from '@stream-smarts/contracts';
+import { zoneOffsetMin, writeFileDurable, writeStreamDurable } from '@stream-smarts/contracts';
 import type { Reading } from '@stream-smarts/contracts';
-import { utcOffsetMs, type Scenario } from '@stream-smarts/pi-collector';
+import type { Scenario } from '@stream-smarts/pi-collector';
 import { CommandError } from '../command-error.js';
 
 /** Local wall-clock time with its UTC offset, e.g. 2026-06-01T00:15:00+10:00: what a household export writes. */
 export function isoLocal(t: number, timezone: string): string {
-  const off = utcOffsetMs(t, timezone);
+  const off = zoneOffsetMin(t, timezone) * 60_000;
   const a = Math.abs(off) / 60_000;
   const sign = off < 0 ? '-' : '+';
   const hh = String(Math.floor(a / 60)).padStart(2, '0');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../time/local-hour.js';
 
 /**
  * Every setting stream-smarts reads, in one table: where it comes from (flag, environment
@@ -54,14 +55,7 @@ const bool = z
 
 const nonEmpty = z.string().min(1);
 
-const timeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-});
+const timeZone = z.string().refine((tz) => isValidTimeZone(tz));
 
 const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 

@@ -3,7 +3,7 @@ import { HistoryError, HISTORY_FORMATS_HINT } from './errors.js';
 import { HistoryReport } from './report.js';
 import { csvRows, formatOf, jsonRows, type HistoryFormat, type RowEvent } from './rows.js';
 import { openText } from './text.js';
-import { zoneOffsetMin } from './timestamp.js';
+import { zoneOffsetMin } from '../time/local-hour.js';
 
 /**
  * The one history reader: `train`, `run --source replay` and the collector's replay, `evaluate`,

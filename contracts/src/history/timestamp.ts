@@ -40,25 +40,3 @@ export function formatOffset(min: number): string {
   const a = Math.abs(min);
   return `${min < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
-
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, Map<number, number>>();
-const BUCKET_MS = 15 * 60 * 1000;
-
-/** The UTC offset (minutes) of a time zone at an instant; cached per 15-minute bucket (offsets change on those). */
-export function zoneOffsetMin(ms: number, timeZone: string): number {
-  let cache = offsetCache.get(timeZone);
-  if (!cache) offsetCache.set(timeZone, (cache = new Map()));
-  const bucket = Math.floor(ms / BUCKET_MS);
-  let v = cache.get(bucket);
-  if (v === undefined) {
-    let f = offsetFormatters.get(timeZone);
-    if (!f) offsetFormatters.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })));
-    const name = f.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-    const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
-    v = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) : 0;
-    if (cache.size > 50_000) cache.clear();
-    cache.set(bucket, v);
-  }
-  return v;
-}

@@ -107,3 +107,41 @@ export function minuteOfReading(endMs: number, timeZone: string): number {
 export function localDayOfReading(endMs: number, timeZone: string): number {
   return bucketOf(endMs - 1, timeZone).date;
 }
+
+/**
+ * The zone's UTC offset (minutes) at an instant, from the same 15-minute bucket cache: the bucket's
+ * local wall-clock minutes since 1970 less its UTC minutes. The one offset cache of the project.
+ */
+export function zoneOffsetMin(instantMs: number, timeZone: string): number {
+  const b = bucketOf(instantMs, timeZone);
+  return b.date * 1440 + b.minute - Math.floor(instantMs / BUCKET_MS) * 15;
+}
+
+/**
+ * The instant of the local wall-clock time `y-m-d h:min` in `timeZone` (months 1–12; days, hours
+ * and minutes may overflow, as Date.UTC's do). A time that occurs twice (the hour the clocks go
+ * back) gives the later instant, after the change; one that does not occur (the spring gap) is read
+ * with the offset before the gap, landing as many minutes past the gap's end as it was past its start.
+ */
+export function wallClockToInstant(timeZone: string, y: number, m: number, d: number, h = 0, min = 0): number {
+  const asUtc = Date.UTC(y, m - 1, d, h, min);
+  // Two passes: the offset at the first guess, then the offset at the instant that gives.
+  const t = asUtc - zoneOffsetMin(asUtc, timeZone) * 60_000;
+  return asUtc - zoneOffsetMin(t, timeZone) * 60_000;
+}
+
+/** The local calendar date of an instant, as `YYYY-MM-DD`. */
+export function localDateIso(instantMs: number, timeZone: string): string {
+  return new Date(bucketOf(instantMs, timeZone).date * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The local calendar date of an instant as numbers (month 1–12). */
+export function localYmd(instantMs: number, timeZone: string): { y: number; m: number; d: number } {
+  const date = new Date(bucketOf(instantMs, timeZone).date * 86_400_000);
+  return { y: date.getUTCFullYear(), m: date.getUTCMonth() + 1, d: date.getUTCDate() };
+}
+
+/** The local minute of day (0–1439) of an instant (no end-of-interval rule: for clocks, not readings). */
+export function localMinuteOfDay(instantMs: number, timeZone: string): number {
+  return bucketOf(instantMs, timeZone).minute + Math.floor((instantMs - Math.floor(instantMs / BUCKET_MS) * BUCKET_MS) / 60_000);
+}
