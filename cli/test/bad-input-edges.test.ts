@@ -373,9 +373,9 @@ const CASES: Case[] = [
     stderr: [/far\.env:2: WHATEVER_THIS_IS is not a stream-smarts setting and is ignored — see `stream-smarts config --settings`/],
   },
   {
-    name: "names that are read (a secret's _FILE, compose's own, the CLI's cache and jar): no warning",
+    name: "names that are read (a secret's _FILE, compose's own, the CLI's cache and jar, the test harness's): no warning",
     args: () => ['--env-file', put('fine.env', `COMPOSE_PROJECT_NAME=ss\nSTREAM_SMARTS_UID=1000\nCP_VERSION=8.1.0\nPUSHBULLET_ACCESS_TOKEN_FILE=${put('pb.secret', SECRET)}\n`), 'config'],
-    env: { STREAM_SMARTS_UDF_JAR: '/nowhere.jar', STREAM_SMARTS_CACHE_DIR: dir },
+    env: { STREAM_SMARTS_UDF_JAR: '/nowhere.jar', STREAM_SMARTS_CACHE_DIR: dir, STREAM_SMARTS_HA_VENV: dir, STREAM_SMARTS_TEST_KILL_AT: 'x' },
     code: 0,
     stderrLines: 0,
   },

@@ -13,6 +13,9 @@ import { SETTINGS, SETTING_KEYS } from './settings.js';
  */
 export const OTHER_KNOWN_NAMES = ['STREAM_SMARTS_CACHE_DIR', 'STREAM_SMARTS_UDF_JAR', 'STREAM_SMARTS_UID', 'STREAM_SMARTS_GID', 'STREAM_SMARTS_RETRAIN_AT', 'CP_VERSION'] as const;
 
+/** The test harness's own variables (testing/homeassistant/ensure.sh, pi-collector's long checks and kill points): a developer may export them. */
+const HARNESS_NAMES = /^STREAM_SMARTS_(TEST_[A-Z0-9_]+|HA_PYTHON|HA_VENV|LONG_CHECKS)$/;
+
 /** `.env` keys of the tools that share the file with us (docker compose's own). */
 const FOREIGN_PREFIXES = /^(COMPOSE_|DOCKER_)/;
 
@@ -70,7 +73,7 @@ export function unknownNameWarnings(env: NodeJS.ProcessEnv, dotenvKeys: readonly
   const known = new Set(knownNames());
   const out: string[] = [];
   for (const name of Object.keys(env).sort()) {
-    if (!name.startsWith('STREAM_SMARTS_') || known.has(name)) continue;
+    if (!name.startsWith('STREAM_SMARTS_') || known.has(name) || HARNESS_NAMES.test(name)) continue;
     out.push(`environment variable ${name} is not a stream-smarts setting and is ignored — ${advice(name)}`);
   }
   if (envFile) {
