@@ -1,7 +1,7 @@
 # Conventional entry points; each delegates to npm, Maven or docker compose.
 SHELL := bash
 .DEFAULT_GOAL := help
-.PHONY: help setup build demo test bench udf deploy up down clean e2e
+.PHONY: help setup build demo test test-ha bench udf deploy up down clean e2e
 
 NPM_STAMP := node_modules/.package-lock.json
 # One id per make invocation: the test servers it starts inherit it, so the leftover check counts only those.
@@ -21,7 +21,7 @@ build: $(NPM_STAMP) ## compile the TypeScript workspaces (tsc -b)
 demo: setup ## the whole product in one process, no Kafka: a simulated day with a heater left on at 04:00 (stream-smarts run)
 	node cli/dist/main.js run
 
-test: setup ## run every test: the Java UDF (Maven), then TypeScript against real Kafka and H2O
+test: setup ## run every test: the Java UDF (Maven), TypeScript against real Kafka and H2O, then a real Home Assistant (test-ha)
 	@mkdir -p .cache/test-results .cache/udf
 	@# vitest strips types without checking them; tests, harnesses and benches are type-checked here.
 	npx tsc -p tsconfig.tests.json
@@ -36,6 +36,12 @@ test: setup ## run every test: the Java UDF (Maven), then TypeScript against rea
 	  npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-results/vitest.json
 	@scripts/check-no-leftovers.sh $(TEST_RUN)
 	@node scripts/test-summary.mjs
+	@# Last: delivery against a real Home Assistant, restarted and frozen (minutes of waiting, so on its own).
+	$(MAKE) --no-print-directory test-ha
+
+test-ha: setup ## delivery against a real Home Assistant 2024.3.3 (PyPI, installed into the user cache): restarted for 5, 20, 60 s and frozen, each alert exactly once
+	testing/homeassistant/ensure.sh
+	npx vitest run --config testing/homeassistant/vitest.config.ts
 
 udf: build ## the ANOMOLY_POWER jar with models/current inside, into ext/ (stream-smarts build)
 	node cli/dist/main.js build

@@ -75,7 +75,10 @@ export function createAlertStage(o: AlertStageOptions): {
     rules,
     templates: cfg.templates,
     timezone: o.timezone ?? cfg.timezone,
-    retry: cfg.retry,
+    // One process with the readings behind it: an alert waits at most a minute for a Home Assistant
+    // that is starting or down (the notifier service waits homeAssistant.startupWait), so a replay
+    // is not held for half an hour per alert; what could not be delivered is reported NOT DELIVERED.
+    retry: { ...cfg.retry, startupWaitMs: Math.min(cfg.retry.startupWaitMs ?? 60_000, 60_000) },
     sinks,
     ...(o.stateDir !== undefined ? { stateDir: resolve(o.stateDir) } : {}),
     log: o.log,
