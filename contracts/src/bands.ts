@@ -34,7 +34,6 @@ export const bandTablesSchema = z
     for (const m of HIGH_MEASURES) for (const b of ['ref', 'upper'] as const) if (t.high[m][b].length !== t.dayTypes) bad(['high', m, b]);
     for (const b of ['ref', 'lower'] as const) if (t.mean_24h[b].length !== t.dayTypes) bad(['mean_24h', b]);
   });
-export type BandTables = z.infer<typeof bandTablesSchema>;
 
 /** What the UDF jar's `envelope` command prints: the tables computed from bands.zip. */
 export const jarTablesSchema = z.object({ bands: bandTablesSchema, hours: z.array(hourEnvelope).length(24), cells: z.array(cell).length(168) });

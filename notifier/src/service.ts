@@ -4,7 +4,7 @@ import { HomeAssistantAway, ManualAway, type AwayDetector } from './away.js';
 import { notifierConfig, type NotifierConfig } from './config.js';
 import { startConsumer } from './consumer.js';
 import { Pipeline, type Delivered } from './pipeline.js';
-import { KafkaSilenceStore, LocalSilenceStore, type SilenceStore } from './silences/store.js';
+import { KafkaSilenceStore, type SilenceStore } from './silences/store.js';
 import { buildSinks, homeAssistantClient, type SinkDeps } from './sinks/build.js';
 import { checkRequirements, homeAssistantRequirements, type HomeAssistantClient } from './sinks/home-assistant.js';
 import type { Sink } from './sinks/types.js';
@@ -46,12 +46,6 @@ export async function checkHomeAssistantAtStart(client: HomeAssistantClient | un
     log.warn({ err: (e as Error).message }, 'could not check Home Assistant at start; alerts will be retried if it is down');
     return [(e as Error).message];
   }
-}
-
-/** The silences store of a configuration; Kafka mode follows the compacted topic. */
-export async function openSilenceStore(loaded: LoadedConfig, cfg: NotifierConfig, log: Logger, follow: boolean): Promise<SilenceStore> {
-  if (cfg.silences.store === 'local') return new LocalSilenceStore(cfg.stateDir);
-  return KafkaSilenceStore.open({ kafka: loaded.config.kafka, topic: cfg.silences.topic, log, follow });
 }
 
 export function awayDetector(cfg: NotifierConfig, client: HomeAssistantClient | undefined, store: SilenceStore, log: Logger, now?: () => number): AwayDetector {
