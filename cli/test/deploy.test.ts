@@ -100,7 +100,10 @@ describe('stream-smarts deploy --dry-run', () => {
       'PUT http://sr:REDACTED@localhost:8081/config/raw_power-value {"compatibility": "BACKWARD"}',
       expect.stringMatching(/^POST http:\/\/sr:REDACTED@localhost:8081\/subjects\/raw_power-value\/versions \{"schema": <.*raw_power\.avsc>\}$/),
     ]);
-    expect(details[4]).toBe(`cp ${cwd}/ext/stream-smarts-udf.jar ${cwd}/ext/stream-smarts-udf.jar.previous; cp ${REPO}/udf-java/target/stream-smarts-udf.jar ${cwd}/ext/stream-smarts-udf.jar`);
+    // The jar goes to a temporary name, is flushed, and renamed into place (deploy-jar-atomic.test.ts watches it).
+    expect(details[4]).toBe(
+      `cp ${cwd}/ext/stream-smarts-udf.jar ${cwd}/ext/stream-smarts-udf.jar.previous; cp ${REPO}/udf-java/target/stream-smarts-udf.jar ${cwd}/ext/.stream-smarts-udf.jar.tmp-… && sync && mv .stream-smarts-udf.jar.tmp-… ${cwd}/ext/stream-smarts-udf.jar`,
+    );
     // The model also goes into the directory ksqlDB's ANOMOLY_POWER reads (its model.path), envelope.json last.
     expect(plan.steps[5]!.title).toBe("copy model fixture-reference into compose's model directory, each file renamed into place, envelope.json last");
     expect(details[5]!.split('\n').map((l) => l.replace(/tmp-stream-smarts-\d+/g, 'tmp'))).toEqual([
@@ -145,18 +148,23 @@ describe('stream-smarts deploy --dry-run', () => {
     ]);
   });
 
-  it("builds with Docker's Maven image when there is no local Maven", async () => {
+  it("builds with Docker's Maven image when there is no local Maven, as the invoking user with a Maven cache of its own", async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'dry-'));
     copyFileSync(join(REPO, 'docker-compose.yml'), join(cwd, 'docker-compose.yml'));
     // A PATH with node and the Docker double, but no mvn.
     const bin = mkdtempSync(join(tmpdir(), 'path-'));
     symlinkSync(process.execPath, join(bin, 'node'));
-    const r = await cli(['--json', 'deploy', '--dry-run', '--model', MODEL], { PATH: `${bin}:${DOCKER_DOUBLE_DIR}` }, { cwd });
+    const cache = mkdtempSync(join(tmpdir(), 'cache-'));
+    const r = await cli(['--json', 'deploy', '--dry-run', '--model', MODEL], { PATH: `${bin}:${DOCKER_DOUBLE_DIR}`, STREAM_SMARTS_CACHE_DIR: cache }, { cwd });
     expect(r.exitCode).toBe(0);
     const first = (JSON.parse(r.stdout) as { steps: { detail: string }[] }).steps[1]!.detail;
+    // --user: udf-java/target and the cache are the user's, not root's; the cache at /var/maven/.m2 with MAVEN_CONFIG and
+    // -Duser.home, the maven image's recipe for a user the image does not know ("Running as non-root", its README).
     expect(first).toBe(
-      `docker run --rm -v ${REPO}/udf-java:/src -v ${MODEL}:/model:ro -v ${process.env['HOME']}/.m2:/root/.m2 -w /src maven:3.9-eclipse-temurin-17 mvn -B -q -Pconfluent package -DskipTests -Dmodel.dir=/model`,
+      `docker run --rm --user ${process.getuid!()}:${process.getgid!()} -v ${REPO}/udf-java:/src -v ${MODEL}:/model:ro -v ${cache}/m2:/var/maven/.m2 -e MAVEN_CONFIG=/var/maven/.m2 -w /src maven:3.9-eclipse-temurin-17 mvn -B -q -Duser.home=/var/maven -Pconfluent package -DskipTests -Dmodel.dir=/model`,
     );
+    // A dry run makes nothing, not even the cache.
+    expect(existsSync(join(cache, 'm2'))).toBe(false);
   });
 
   it('refuses a model whose MOJO does not match its envelope, and one of the old format', async () => {

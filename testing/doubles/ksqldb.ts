@@ -62,7 +62,7 @@ export interface KsqlDbDoubleOptions {
   functions?: () => { name: string; version: string }[];
   /** Statements whose text matches this are refused with the given message. */
   refuse?: { match: RegExp; message: string };
-  /** Queries that come up in this state instead of RUNNING. */
+  /** Queries that come up in this state (a KsqlQueryStatus: ERROR, UNRESPONSIVE, PAUSED) instead of RUNNING; asked at every SHOW QUERIES. */
   queryState?: (queryId: string) => string;
   /** Statements that take longer than the server's response timeout: QUEUED, then EXECUTING, then SUCCESS on /status. */
   slow?: RegExp;
@@ -281,11 +281,16 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     const listing = /^(?:SHOW|LIST)\s+(STREAMS|TABLES)$/i.exec(trimmed);
     if (listing) return { entity: list(text, listing[1]!.toUpperCase() === 'STREAMS' ? 'STREAM' : 'TABLE') };
     if (/^SHOW\s+QUERIES$/i.test(trimmed)) {
+      // Queries {"queries": [RunningQuery]}: RunningQuery's @JsonCreator fields queryString, sinks,
+      // sinkKafkaTopics, id, statusCount (QueryStatusCount: KsqlQueryStatus RUNNING | ERROR |
+      // UNRESPONSIVE | PAUSED → the number of servers in it), queryType, and the getter "state",
+      // the aggregate: ERROR when any server reports ERROR, else RUNNING (confluentinc/ksql 8.4.x
+      // ksqldb-rest-model .../rest/entity/RunningQuery.java, QueryStatusCount.getAggregateStatus).
       const queries = [...sources.values()]
         .filter((s) => s.queryId)
         .map((s) => {
           const st = opts.queryState?.(s.queryId!) ?? 'RUNNING';
-          return { queryString: `CREATE ${s.kind} ${s.name} AS SELECT ...`, sinks: [s.name], sinkKafkaTopics: [s.topic], id: s.queryId!, statusCount: { [st]: 1 }, queryType: 'PERSISTENT', state: st };
+          return { queryString: `CREATE ${s.kind} ${s.name} AS SELECT ...`, sinks: [s.name], sinkKafkaTopics: [s.topic], id: s.queryId!, statusCount: { [st]: 1 }, queryType: 'PERSISTENT', state: st === 'ERROR' ? 'ERROR' : 'RUNNING' };
         });
       return { entity: { '@type': 'queries', statementText: text, queries, warnings: [] } };
     }

@@ -1,8 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { redactUrl, type Logger } from '@stream-smarts/contracts';
-import { FAILED_STATUSES, KsqlClient, KsqlError, entitySchemas } from '../ksql/client.js';
+import { fsyncDir, redactUrl, tempNameFor, type Logger } from '@stream-smarts/contracts';
+import { FAILED_STATUSES, KsqlClient, KsqlError, entitySchemas, type RunningQuery } from '../ksql/client.js';
 import { createdObject, splitStatements } from '../ksql/statements.js';
 import type { BuildPlan } from '../udf/build.js';
 import { jarPaths, remoteOf, type Target } from './targets.js';
@@ -60,6 +60,8 @@ export function buildStep(plan: BuildPlan, ctx: StepContext): Step {
     title: `build the UDF jar with ${plan.via === 'maven' ? 'local Maven' : "Docker's Maven image"}, model ${plan.modelDir}`,
     detail: quote(plan.command),
     run: async () => {
+      // Made here, as this user: a mount source that does not exist Docker creates as root.
+      if (plan.mavenCache) mkdirSync(plan.mavenCache, { recursive: true });
       await runCommand(plan.command, ctx);
       if (!existsSync(plan.builtJar)) throw new Error(`the build finished but left no ${plan.builtJar}`);
       return `built ${plan.builtJar} (${plan.expectedVersion})`;
@@ -67,26 +69,71 @@ export function buildStep(plan: BuildPlan, ctx: StepContext): Step {
   };
 }
 
-/** Copies the jar into a target's extension directory, keeping what was there as *.previous. */
+/**
+ * Puts a copy of `src` at `dest` without `dest` ever holding part of a file: the bytes go to a
+ * hidden temporary name in dest's directory, are fsynced, and the name is renamed over dest
+ * (atomic within one directory, POSIX rename(2)); then the directory is fsynced. A ksqlDB that
+ * still has the old jar open keeps reading the old inode, and a bind mount of the directory sees
+ * the rename. The temporary name ends in neither .jar nor anything ksqlDB loads: its
+ * UserFunctionLoader takes only paths ending ".jar" from ksql.extension.dir (confluentinc/ksql
+ * 8.4.x ksqldb-engine/.../function/UserFunctionLoader.java). A failure removes the temporary file.
+ */
+export function copyFileAtomic(src: string, dest: string): void {
+  const tmp = tempNameFor(dest);
+  try {
+    copyFileSync(src, tmp);
+    const fd = openSync(tmp, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, dest);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  fsyncDir(dirname(dest));
+}
+
+/** The temporary name a remote copy goes to before `mv` puts it in place (beside dest, not ending in .jar). */
+function remoteTemp(dest: string): string {
+  return `${dirname(dest)}/.${basename(dest)}.tmp-stream-smarts-${process.pid}`;
+}
+
+/**
+ * A remote copy, the same way: scp to a temporary name beside dest, then on the host `sync` that
+ * file (GNU coreutils sync FILE fsyncs it) and `mv -f` it over dest — rename(2) within one
+ * directory — removing it if either fails.
+ */
+function remoteInPlace(host: string, tmp: string, dest: string): string[] {
+  return ['ssh', host, `sync ${quote([tmp])} && mv -f ${quote([tmp])} ${quote([dest])} || { rm -f ${quote([tmp])}; exit 1; }`];
+}
+
+/** Copies the jar into a target's extension directory, keeping what was there as *.previous; the jar is never there half-written. */
 export function shipSteps(target: Target, jar: string, ctx: StepContext): Step[] {
   const { jar: dest, previous } = jarPaths(target.extDir);
   const remote = remoteOf(target.extDir);
   if (remote) {
+    const tmp = remoteTemp(dest);
     const keep = ['ssh', remote.host, `test ! -f ${dest} || cp -p ${dest} ${previous}`];
-    const copy = ['scp', '-q', jar, `${remote.host}:${dest}`];
+    const copy = ['scp', '-q', jar, `${remote.host}:${tmp}`];
+    const place = remoteInPlace(remote.host, tmp, dest);
     return [
       { title: `keep ${target.name}'s current jar as ${basename(previous)}`, detail: quote(keep), run: () => runCommand(keep, ctx) },
-      { title: `copy the jar to ${target.name}`, detail: quote(copy), run: () => runCommand(copy, ctx) },
+      { title: `copy the jar to ${target.name} under a temporary name`, detail: quote(copy), run: () => runCommand(copy, ctx) },
+      { title: `flush it to disk on ${target.name} and rename it into place`, detail: quote(place), run: () => runCommand(place, ctx) },
     ];
   }
   return [
     {
-      title: `copy the jar to ${target.name}'s extension directory, keeping the current one as ${basename(previous)}`,
-      detail: `cp ${dest} ${previous}; cp ${jar} ${dest}`,
+      title: `copy the jar to ${target.name}'s extension directory (a temporary name, fsynced, renamed into place), keeping the current one as ${basename(previous)}`,
+      detail: `cp ${dest} ${previous}; cp ${jar} ${dirname(dest)}/.${basename(dest)}.tmp-… && sync && mv .${basename(dest)}.tmp-… ${dest}`,
       run: async () => {
         mkdirSync(dirname(dest), { recursive: true });
-        if (existsSync(dest)) copyFileSync(dest, previous);
-        copyFileSync(jar, dest);
+        // .previous is only read by a rollback, never loaded (not a .jar); written whole all the same.
+        if (existsSync(dest)) copyFileAtomic(dest, previous);
+        copyFileAtomic(jar, dest);
         return `${dest} updated${existsSync(previous) ? `, previous kept as ${previous}` : ''}`;
       },
     },
@@ -140,19 +187,35 @@ export function rollbackSteps(target: Target, ctx: StepContext): Step[] {
   const remote = remoteOf(target.extDir);
   const restore: Step = remote
     ? (() => {
-        const argv = ['ssh', remote.host, `test -f ${previous} && cp -p ${previous} ${jar}`];
-        return { title: `restore ${target.name}'s previous jar`, detail: quote(argv), run: () => runCommand(argv, ctx) };
+        const tmp = remoteTemp(jar);
+        const argv = ['ssh', remote.host, `test -f ${previous} && cp -p ${previous} ${quote([tmp])} && ${remoteInPlace(remote.host, tmp, jar)[2]!}`];
+        return { title: `restore ${target.name}'s previous jar (a temporary name, renamed into place)`, detail: quote(argv), run: () => runCommand(argv, ctx) };
       })()
     : {
-        title: `restore ${target.name}'s previous jar`,
-        detail: `cp ${previous} ${jar}`,
+        title: `restore ${target.name}'s previous jar (a temporary name, fsynced, renamed into place)`,
+        detail: `cp ${previous} ${dirname(jar)}/.${basename(jar)}.tmp-… && sync && mv .${basename(jar)}.tmp-… ${jar}`,
         run: async () => {
           if (!existsSync(previous)) throw new Error(`there is no ${previous} to roll back to (a deploy keeps one when it replaces a jar)`);
-          copyFileSync(previous, jar);
+          copyFileAtomic(previous, jar);
           return `${jar} restored from ${previous}`;
         },
       };
-  return [restore, ...restartSteps(target, ctx)];
+  // The queries before the jar goes back, to tell afterwards which did not come back.
+  const before: { queries?: RunningQuery[] } = {};
+  const note: Step = {
+    title: `note ${target.name}'s persistent queries`,
+    detail: 'SHOW QUERIES;',
+    run: async () => {
+      try {
+        before.queries = (await client(target.url, ctx).listQueries()).filter((q) => q.queryType === 'PERSISTENT');
+      } catch (e) {
+        // A server too broken to answer is what a rollback is for: go on, check afterwards.
+        return `not answering (${(e as Error).message}); the check after the restart will list what runs`;
+      }
+      return `${before.queries.length} persistent queries`;
+    },
+  };
+  return [note, restore, ...restartSteps(target, ctx), queriesRunningStep(target.url, ctx, { target: target.name, before: () => before.queries, rollback: true })];
 }
 
 export function ksqlFiles(dir: string): string[] {
@@ -200,15 +263,50 @@ export function applySteps(url: string, dir: string, ctx: StepContext): Step[] {
   return steps;
 }
 
-export function queriesRunningStep(url: string, ctx: StepContext): Step {
+/**
+ * The states of a query that are not RUNNING, with how many servers report each. SHOW QUERIES
+ * answers a Queries entity of RunningQuery {queryString, sinks, sinkKafkaTopics, id, statusCount,
+ * queryType, state}: statusCount maps each KsqlQueryStatus (RUNNING, ERROR, UNRESPONSIVE, PAUSED)
+ * to the number of servers where the query is in it, and state is only the aggregate — ERROR if
+ * any server reports ERROR, else RUNNING, so a PAUSED or UNRESPONSIVE query still says RUNNING
+ * there (confluentinc/ksql 8.4.x ksqldb-rest-model .../rest/entity/RunningQuery.java,
+ * QueryStatusCount.java getAggregateStatus; ksqldb-common .../util/KsqlConstants.java
+ * KsqlQueryStatus). So statusCount decides; state only when a server sends none.
+ */
+export function notRunning(q: RunningQuery): string[] {
+  const counts = q.statusCount ?? (q.state ? { [q.state]: 1 } : { UNKNOWN: 1 });
+  const bad = Object.entries(counts).filter(([status, n]) => status !== 'RUNNING' && n > 0);
+  if (bad.length === 0 && !Object.entries(counts).some(([status, n]) => status === 'RUNNING' && n > 0)) return ['no server running it'];
+  return bad.map(([status, n]) => (n === 1 ? status : `${status} on ${n} servers`));
+}
+
+const queryName = (q: RunningQuery) => `${q.id}${q.sinks.length ? ` (writing ${q.sinks.join(', ')})` : ''}`;
+
+/**
+ * Every persistent query RUNNING, each one that is not named. After a rollback (`rollback`, with
+ * the queries noted before it), also every query that was there before and is gone: a jar
+ * without a function a query uses leaves that query failed, or not re-created at all.
+ */
+export function queriesRunningStep(url: string, ctx: StepContext, o: { target?: string; before?: () => RunningQuery[] | undefined; rollback?: boolean } = {}): Step {
+  const where = o.target ? ` on ${o.target}` : '';
   return {
-    title: 'check every persistent query is RUNNING',
+    title: `check every persistent query${where} is RUNNING`,
     detail: 'SHOW QUERIES;',
     run: async () => {
       const queries = (await client(url, ctx).listQueries()).filter((q) => q.queryType === 'PERSISTENT');
-      const bad = queries.filter((q) => (q.state ?? Object.keys(q.statusCount ?? {})[0]) !== 'RUNNING');
-      if (bad.length > 0) {
-        throw new Error(`not running: ${bad.map((q) => `${q.id} (${q.state ?? JSON.stringify(q.statusCount)})`).join(', ')}; inspect with \`stream-smarts ksql -e "EXPLAIN ${bad[0]!.id};"\``);
+      const problems = queries.flatMap((q) => {
+        const states = notRunning(q);
+        return states.length ? [`${queryName(q)}: ${states.join(', ')}`] : [];
+      });
+      const now = new Set(queries.map((q) => q.id));
+      const gone = (o.before?.() ?? []).filter((q) => !now.has(q.id)).map((q) => `${queryName(q)}: gone after the restart`);
+      const all = [...problems, ...gone];
+      if (all.length > 0) {
+        const first = queries.find((q) => notRunning(q).length > 0)?.id;
+        const fix = o.rollback
+          ? `the restored jar may lack a function or overload these queries use: see the server's log, ${first ? `\`stream-smarts ksql -e "EXPLAIN ${first};"\`, ` : ''}and deploy a jar that has it (\`stream-smarts deploy --model <model>\`), then \`stream-smarts deploy\` re-creates missing queries from ksql/`
+          : `inspect with \`stream-smarts ksql -e "EXPLAIN ${first ?? queries[0]?.id ?? '<query id>'};"\` and the server's log`;
+        throw new Error(`${all.length} persistent ${all.length === 1 ? 'query is' : 'queries are'} not RUNNING${where}: ${all.join('; ')}; ${fix}`);
       }
       return `${queries.length} persistent queries RUNNING`;
     },

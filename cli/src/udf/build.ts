@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDir } from '../h2o/cache-dir.js';
 
 /** The repository this CLI runs from (cli/dist/udf → ../../..). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -23,7 +23,12 @@ export interface BuildPlan {
   /** What DESCRIBE FUNCTION ANOMOLY_POWER reports once a server loaded this jar. */
   expectedVersion: string;
   via: 'maven' | 'docker';
+  /** With Docker: the Maven cache on the host, mounted into the container; created (as the invoking user) before the build runs. */
+  mavenCache?: string;
 }
+
+/** Where the containerised Maven keeps its repository and settings, as the image's docs put it for a non-root user. */
+const CONTAINER_M2 = '/var/maven/.m2';
 
 export interface ModelInfo {
   dir: string;
@@ -63,27 +68,42 @@ export function expectedVersion(model: ModelInfo, repo = REPO_ROOT): string {
 
 /**
  * Local Maven when there is one; otherwise Docker's official Maven image with the source, the
- * model and the Maven cache mounted, and the `confluent` profile, which compiles against
+ * model and a Maven cache of its own mounted, and the `confluent` profile, which compiles against
  * ksqlDB's real annotation jar from Confluent's repository.
+ *
+ * The container runs as the invoking user (`--user uid:gid`, where the platform has them), so
+ * udf-java/target and the cache stay theirs, not root's. Such a user has no home in the image, so
+ * the cache is mounted at /var/maven/.m2 with MAVEN_CONFIG and -Duser.home pointing there — the
+ * image's own recipe ("Running as non-root": `docker run -v ~/.m2:/var/maven/.m2 -u $(id -u)
+ * -e MAVEN_CONFIG=/var/maven/.m2 maven mvn -Duser.home=/var/maven …`, the maven image's README in
+ * carlossg/docker-maven, as docker-library/docs publishes it). The cache is the user's
+ * stream-smarts cache directory (cacheDir: STREAM_SMARTS_CACHE_DIR, else
+ * ${XDG_CACHE_HOME:-~/.cache}/stream-smarts) + m2, not ~/.m2, which an earlier root build may own.
  */
-export function buildPlan(model: ModelInfo, opts: { haveMaven: boolean; repo?: string }): BuildPlan {
+export function buildPlan(model: ModelInfo, opts: { haveMaven: boolean; repo?: string; uid?: number; gid?: number; mavenCache?: string }): BuildPlan {
   const repo = resolve(opts.repo ?? REPO_ROOT);
   const udf = join(repo, 'udf-java');
   const common = { builtJar: join(udf, 'target', JAR_NAME), extJar: join(repo, 'ext', JAR_NAME), modelDir: model.dir, expectedVersion: expectedVersion(model, repo) };
   if (opts.haveMaven) {
     return { ...common, via: 'maven', command: ['mvn', '-B', '-q', '-f', join(udf, 'pom.xml'), 'package', '-DskipTests', `-Dmodel.dir=${model.dir}`] };
   }
+  const uid = opts.uid ?? process.getuid?.();
+  const gid = opts.gid ?? process.getgid?.();
+  const m2 = opts.mavenCache ?? cacheDir('m2');
   return {
     ...common,
     via: 'docker',
+    mavenCache: m2,
     command: [
       'docker', 'run', '--rm',
+      ...(uid !== undefined && gid !== undefined ? ['--user', `${uid}:${gid}`] : []),
       '-v', `${udf}:/src`,
       '-v', `${model.dir}:/model:ro`,
-      '-v', `${join(homedir(), '.m2')}:/root/.m2`,
+      '-v', `${m2}:${CONTAINER_M2}`,
+      '-e', `MAVEN_CONFIG=${CONTAINER_M2}`,
       '-w', '/src',
       MAVEN_IMAGE,
-      'mvn', '-B', '-q', '-Pconfluent', 'package', '-DskipTests', '-Dmodel.dir=/model',
+      'mvn', '-B', '-q', '-Duser.home=/var/maven', '-Pconfluent', 'package', '-DskipTests', '-Dmodel.dir=/model',
     ],
   };
 }
