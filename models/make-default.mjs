@@ -18,7 +18,8 @@ import { existsSync, lstatSync, renameSync, rmSync, symlinkSync, unlinkSync, wri
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { createHousehold, localTimeToUtc, utcOffsetMs } from '../pi-collector/dist/simulator.js';
+import { wallClockToInstant, zoneOffsetMin } from '../contracts/dist/index.js';
+import { createHousehold } from '../pi-collector/dist/simulator.js';
 import { train } from '../cli/dist/train/run.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -27,14 +28,14 @@ const SEED = 2018;
 const WEEKS = 52;
 const INTERVAL_S = 60;
 
-const start = localTimeToUtc(TIMEZONE, 2025, 7, 28); // a Monday, local midnight
+const start = wallClockToInstant(TIMEZONE, 2025, 7, 28); // a Monday, local midnight
 const end = start + WEEKS * 7 * 86_400_000;
 const wh = createHousehold({ timezone: TIMEZONE, seed: SEED }).energy(start, end, INTERVAL_S);
 const lines = ['timestamp,wh'];
 wh.forEach((v, i) => {
   const t = start + (i + 1) * INTERVAL_S * 1000;
   // Local time with its offset (+10:00, or +11:00 in daylight saving), as a household export would write it.
-  const off = utcOffsetMs(t, TIMEZONE) / 60_000;
+  const off = zoneOffsetMin(t, TIMEZONE);
   const hhmm = `${String(Math.floor(off / 60)).padStart(2, '0')}:${String(off % 60).padStart(2, '0')}`;
   lines.push(`${new Date(t + off * 60_000).toISOString().replace('.000Z', `+${hhmm}`)},${v.toFixed(3)}`);
 });
