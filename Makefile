@@ -25,6 +25,8 @@ test: setup ## run every test: the Java UDF (Maven), TypeScript against real Kaf
 	@mkdir -p .cache/test-results .cache/udf
 	@# vitest strips types without checking them; tests, harnesses and benches are type-checked here.
 	npx tsc -p tsconfig.tests.json
+	@# No unused file, export, dependency or unlisted import (knip.json names the entry points).
+	npx knip --no-progress
 	@# The MQTT tests run against a real Mosquitto (Debian package): found, or installed as root, or a loud stop.
 	testing/mosquitto/ensure.sh
 	@# The Home Assistant double renders notify templates with Jinja2, as Home Assistant does.

@@ -33,12 +33,12 @@ export function interactiveCliArgs(composeFile: string, tty: boolean): string[] 
 }
 
 /** The fix when Docker or its Compose plugin is missing, instead of Docker's own error. */
-export class ComposeMissingError extends Error {
+class ComposeMissingError extends Error {
   override name = 'ComposeMissingError';
 }
 
 /** Checks `docker compose version` first, so a missing Docker or Compose v2 gets one clear line. */
-export async function requireCompose(purpose: string): Promise<void> {
+async function requireCompose(purpose: string): Promise<void> {
   let r;
   try {
     r = await execa('docker', ['compose', 'version'], { reject: false, timeout: 20_000 });

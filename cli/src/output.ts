@@ -14,7 +14,7 @@ import { redactKnown } from '@stream-smarts/contracts';
  *   (process.stdout is a net.Socket on a pipe, a SyncWriteStream on a file; "A note on process
  *   I/O" in Node's process docs); without a listener that event is an uncaught exception.
  */
-export const WRITE_FAILED_EXIT = 1;
+const WRITE_FAILED_EXIT = 1;
 
 const REASONS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
@@ -24,7 +24,7 @@ const REASONS: Record<string, string> = {
   EBADF: 'it is closed',
 };
 
-export function describeWriteFailure(stream: 'standard output' | 'standard error', e: NodeJS.ErrnoException): string {
+function describeWriteFailure(stream: 'standard output' | 'standard error', e: NodeJS.ErrnoException): string {
   const code = e.code ?? 'an error';
   const why = REASONS[code] ?? e.message;
   return `cannot write to ${stream}: ${why} (${code}) — fix: free space or write elsewhere (e.g. redirect to another file)`;

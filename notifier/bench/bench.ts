@@ -7,9 +7,11 @@
  *   make bench ONLY=notifier
  *
  * Workload: many meters on one topic (BENCH_METERS, default 1000), each sending one anomaly a
- * minute; the default rules fire each meter's episode on its tenth anomaly and remind hourly, so
- * about 1 message in 50 becomes a push. Prints messages/s for each path, and the latency from a
- * message's Kafka timestamp to the Pushbullet request (p50/p99) at a paced rate for each.
+ * minute; the rules in force (notifier.fireAfter, default 3, within notifier.fireWindow) fire each
+ * meter's episode and remind hourly, so about 1 message in 50 becomes a push. Prints messages/s for
+ * each path, and at a paced rate for each the latency of every fire: from the Kafka timestamp of
+ * the anomaly that completes the rule (the fireAfter-th of its meter) to the Pushbullet request
+ * (p50/p99), with how many fires were measured out of how many were expected.
  * The notifier runs in this process (Node is single-threaded: one core); the broker is a separate JVM.
  * Options (environment): BENCH_MESSAGES (default 200000), BENCH_MESSAGES_PER_MESSAGE_SAVE (default
  * 3000: the old path is slow), BENCH_RATE (msg/s, default 200), BENCH_SECONDS (default 10).
@@ -19,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { anomalyRow, createLogger, loadConfig } from '@stream-smarts/contracts';
-import { startNotifier } from '@stream-smarts/notifier';
+import { alertRules, startNotifier } from '@stream-smarts/notifier';
 import { startBroker } from '../../testing/kafka/broker.js';
 import { PushbulletDouble } from '../test/doubles/pushbullet-double.js';
 
@@ -34,9 +36,11 @@ const MINUTE = 60_000;
 
 type Mode = 'batch' | 'message';
 
+/** The p-th percentile of a non-empty list (nearest rank); a percentile of nothing is refused. */
 const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) throw new Error('no percentile of an empty list');
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
 async function main(): Promise<void> {
@@ -62,8 +66,8 @@ async function main(): Promise<void> {
     return Number(c!.partitions[0]!.offset);
   };
 
-  async function start(label: string, topic: string, mode: Mode) {
-    const loaded = loadConfig({
+  const configFor = (label: string, topic: string) =>
+    loadConfig({
       env: {
         KAFKA_BOOTSTRAP_SERVERS: broker.bootstrap,
         STREAM_SMARTS_TIMEZONE: 'UTC',
@@ -78,6 +82,9 @@ async function main(): Promise<void> {
       },
       envFile: '/nonexistent/.env',
     });
+
+  async function start(label: string, topic: string, mode: Mode) {
+    const loaded = configFor(label, topic);
     const log = createLogger({ level: 'warn', secrets: loaded.secrets, pretty: false });
     return startNotifier(loaded, log, { consumerMode: mode });
   }
@@ -103,41 +110,74 @@ async function main(): Promise<void> {
     return { perS: Math.round((last - first) / (ms / 1000)), ms, n: last - first, pushes: pb.accepted.length - pushes0, cpuS: (cpu.user + cpu.system) / 1e6 };
   }
 
-  /** Paced: RATE messages a second for SECONDS; every tenth is a fire (a meter's tenth anomaly) whose latency, Kafka timestamp → push request, is measured. */
+  /**
+   * Paced: RATE messages a second for SECONDS, PER_METER anomalies per meter a minute of event
+   * time apart. The rule in force fires a meter's episode on its fireAfter-th anomaly (read from
+   * the same configuration the notifier runs with, not assumed): that anomaly's Kafka timestamp →
+   * the push request naming the meter is one fire's latency. Later anomalies of the meter fall
+   * within the repeat interval and send nothing.
+   */
   async function latency(mode: Mode) {
     const label = `latency-${mode}`;
     const topic = `anomoly-power-bench-${label}-${Date.now()}`;
+    const rules = alertRules(configFor(label, topic));
+    const fireAt = rules.fireAfter;
+    const perMeter = Math.max(10, fireAt);
+    if ((fireAt - 1) * MINUTE > rules.fireWindowMs) throw new Error(`notifier.fireAfter ${fireAt} anomalies a minute apart do not fit notifier.fireWindow ${rules.fireWindowMs} ms: no rule would fire`);
+    if (perMeter * MINUTE > rules.repeatIntervalMs) throw new Error(`${perMeter} anomalies a minute apart outlast notifier.repeatInterval ${rules.repeatIntervalMs} ms: reminders would be counted as fires`);
     await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
     const app = await start(label, topic, mode);
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
+    const measured = new Set<string>();
+    let early = 0;
+    let extra = 0;
     pb.onPush = (p) => {
-      const ts = sentAt.get(String(p.body).replace('bench ', ''));
-      if (ts !== undefined) latencies.push(Date.now() - ts);
+      const meter = String(p.body).replace('bench ', '');
+      const ts = sentAt.get(meter);
+      // A push before its meter's fireAfter-th anomaly was sent, or a second one, is not the fire measured: counted apart.
+      if (ts === undefined) early++;
+      else if (measured.has(meter)) extra++;
+      else {
+        measured.add(meter);
+        latencies.push(Date.now() - ts);
+      }
     };
     await new Promise((r) => setTimeout(r, 3000));
     const total = RATE * SECONDS;
+    let expected = 0;
     const start0 = Date.now();
-    // Meter p<k> gets ten anomalies a minute of event time apart; the tenth is the push whose latency counts.
     for (let i = 0; i < total; i++) {
       const due = start0 + (i * 1000) / RATE;
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const k = Math.floor(i / 10);
+      const k = Math.floor(i / perMeter);
       const meter = `${mode}-p${k}`;
       const ts = Date.now();
-      if (i % 10 === 9) sentAt.set(meter, ts);
+      if (i % perMeter === fireAt - 1) {
+        sentAt.set(meter, ts);
+        expected++;
+      }
       await producer.send({
         topic,
-        messages: [{ key: meter, timestamp: String(ts), value: JSON.stringify(anomalyRow({ eventTs: T0 + k * 16 * MINUTE + (i % 10) * MINUTE, hour: 0, kwh: 1500, fn: 2, kind: 'high', meterId: meter })) }],
+        messages: [{ key: meter, timestamp: String(ts), value: JSON.stringify(anomalyRow({ eventTs: T0 + k * 16 * MINUTE + (i % perMeter) * MINUTE, hour: 0, kwh: 1500, fn: 2, kind: 'high', meterId: meter })) }],
       });
     }
     const until = Date.now() + 30_000;
-    while (latencies.length < total / 10 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while (latencies.length < expected && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     await app.stop();
     pb.onPush = undefined;
-    return { p50: pct(latencies, 50), p99: pct(latencies, 99), max: Math.max(...latencies), n: latencies.length };
+    const stats = latencies.length > 0 ? { p50: pct(latencies, 50), p99: pct(latencies, 99), max: Math.max(...latencies) } : undefined;
+    return { stats, n: latencies.length, expected, fireAt, early, extra };
   }
+
+  /** One path's latency line: percentiles only over fires measured, and how many of those expected. */
+  const latencyText = (name: string, l: Awaited<ReturnType<typeof latency>>) => {
+    const share = l.expected > 0 ? `${l.n} of ${l.expected} expected fires measured (${((100 * l.n) / l.expected).toFixed(1)}%)` : 'no fire expected';
+    const odd = l.early + l.extra > 0 ? `; ${l.early} pushes before their anomaly was sent, ${l.extra} repeated — not counted` : '';
+    if (!l.stats) return `${name}: no fire measured, so no percentile (${share}${odd})`;
+    return `${name} p50 ${l.stats.p50} ms, p99 ${l.stats.p99} ms (max ${l.stats.max} ms; ${share}${odd})`;
+  };
 
   const batch = await throughput('batch', N);
   const old = await throughput('message', N_OLD);
@@ -148,7 +188,9 @@ async function main(): Promise<void> {
       `[bench] Apache Kafka ${broker.version}, 1 partition, ${METERS} meters on one topic, Node ${process.version}, durable state (fsync)`,
       `[bench] batched (one save + fsync per batch, commit after save): ${batch.n} messages in ${batch.ms.toFixed(0)} ms = ${batch.perS.toLocaleString('en-US')} msg/s, ${batch.pushes} pushes, ${batch.cpuS.toFixed(1)} s CPU of the notifier's process (target >= 20,000 msg/s on one core)`,
       `[bench] per-message save (the path before):                  ${old.n} messages in ${old.ms.toFixed(0)} ms = ${old.perS.toLocaleString('en-US')} msg/s, ${old.pushes} pushes — batched is ${(batch.perS / old.perS).toFixed(1)}x`,
-      `[bench] latency Kafka timestamp -> Pushbullet request at ${RATE} msg/s: batched p50 ${latBatch.p50} ms, p99 ${latBatch.p99} ms (max ${latBatch.max}, ${latBatch.n} pushes); per-message p50 ${latOld.p50} ms, p99 ${latOld.p99} ms (max ${latOld.max}, ${latOld.n} pushes)`,
+      `[bench] latency of each fire, Kafka timestamp of the anomaly that completes the rule (a meter's anomaly no. ${latBatch.fireAt}, notifier.fireAfter) -> Pushbullet request, at ${RATE} msg/s:`,
+      `[bench]   ${latencyText('batched', latBatch)}`,
+      `[bench]   ${latencyText('per-message', latOld)}`,
       '',
     ].join('\n'),
   );

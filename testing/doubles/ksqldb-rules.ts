@@ -6,7 +6,7 @@
  * (joins, INSERT INTO, structs...) are accepted without these checks.
  */
 
-export interface Column {
+interface Column {
   name: string;
   /** SQL type as ksqlDB prints it (STRING, INTEGER, BIGINT, DOUBLE, BOOLEAN); '?' when the double cannot tell. */
   type: string;
@@ -37,7 +37,7 @@ const SYSTEM_COLUMNS = ['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', '
 const INFERRING_FORMATS = ['AVRO', 'PROTOBUF', 'JSON_SR'];
 
 /** Replaces everything inside quotes and parentheses with '_' (same length): top-level structure only. */
-export function mask(text: string): string {
+function mask(text: string): string {
   let out = '';
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
@@ -65,7 +65,7 @@ export function mask(text: string): string {
 }
 
 /** Splits at top-level commas. */
-export function splitTop(text: string): string[] {
+function splitTop(text: string): string[] {
   const m = mask(text);
   const parts: string[] = [];
   let from = 0;
@@ -80,13 +80,13 @@ export function splitTop(text: string): string[] {
 }
 
 /** ksqlDB upper-cases unquoted identifiers; back-quoted ones keep their case. */
-export function ident(raw: string): string {
+function ident(raw: string): string {
   const t = raw.trim();
   return t.startsWith('`') && t.endsWith('`') ? t.slice(1, -1) : t.toUpperCase();
 }
 
 /** `WITH (K = 'v', ...)` → {K: 'v'}. */
-export function withProps(inner: string): Record<string, string> {
+function withProps(inner: string): Record<string, string> {
   const props: Record<string, string> = {};
   for (const part of splitTop(inner)) {
     const m = /^(\w+)\s*=\s*(.+)$/s.exec(part);
@@ -110,7 +110,7 @@ function sqlTypeOfAvro(t: unknown): string {
 }
 
 /** The value columns ksqlDB infers from an Avro record schema. */
-export function columnsOfAvro(schema: string): Column[] {
+function columnsOfAvro(schema: string): Column[] {
   const parsed = JSON.parse(schema) as { fields?: { name: string; type: unknown }[] };
   return (parsed.fields ?? []).map((f) => ({ name: f.name.toUpperCase(), type: sqlTypeOfAvro(f.type), key: false }));
 }

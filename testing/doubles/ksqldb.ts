@@ -77,7 +77,7 @@ export interface KsqlDbDoubleOptions {
 }
 
 /** The hot-swapping UDF's state, as ANOMOLY_POWER_MODEL() would report it. */
-export interface UdfModelState {
+interface UdfModelState {
   /** contentHash of the model scoring now; null until a query using ANOMOLY_POWER was created. */
   hash: string | null;
   /** Completed directory checks. */

@@ -7,7 +7,7 @@ import { resolveH2OJar as resolveJar } from '../../cli/src/h2o/jar.js';
  * watchdog), with one addition: the marker property that lets `make test`
  * (scripts/check-no-leftovers.sh) prove no test server outlived the run.
  */
-export { H2O_VERSION };
+;
 
 export const TEST_MARKER = '-Dstream-smarts.test-h2o=1';
 
@@ -20,7 +20,7 @@ export interface StartOptions {
 }
 
 /** <cache>/h2o/<version>/h2o.jar, downloaded and extracted on first use. */
-export async function resolveH2OJar(): Promise<string> {
+async function resolveH2OJar(): Promise<string> {
   return (await resolveJar()).jar;
 }
 

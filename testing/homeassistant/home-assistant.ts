@@ -50,7 +50,7 @@ export interface RealHomeAssistant {
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** The venv's bin dir, installing Home Assistant first if need be (ensure.sh is idempotent). */
-export function homeAssistantBin(): string {
+function homeAssistantBin(): string {
   const out = execFileSync(join(HERE, 'ensure.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const bin = out.trim().split('\n').at(-1)!;
   if (!existsSync(join(bin, 'hass'))) throw new Error(`testing/homeassistant/ensure.sh printed ${bin}, which has no hass`);

@@ -35,14 +35,14 @@ export interface RunningBroker extends BrokerInfo {
   stop(): Promise<void>;
 }
 
-export function kafkaVersion(): string {
+function kafkaVersion(): string {
   const m = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(POM, 'utf8'));
   if (!m?.[1]) throw new Error(`no <kafka.version> in ${POM}`);
   return m[1];
 }
 
 /** Resolves the broker's jars once into <cache>/kafka/<version>/libs (see cacheDir; Maven's own cache is ~/.m2). */
-export async function resolveKafka(version = kafkaVersion()): Promise<string> {
+async function resolveKafka(version = kafkaVersion()): Promise<string> {
   const dir = cacheDir('kafka', version);
   const libs = join(dir, 'libs');
   const marker = join(dir, '.complete');

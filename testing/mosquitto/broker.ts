@@ -20,7 +20,7 @@ export interface RunningMosquitto {
   tail(): string;
 }
 
-export function mosquittoBinary(): string {
+function mosquittoBinary(): string {
   for (const p of ['/usr/sbin/mosquitto', '/usr/local/sbin/mosquitto', '/opt/homebrew/sbin/mosquitto', '/usr/local/opt/mosquitto/sbin/mosquitto']) if (existsSync(p)) return p;
   try {
     return execFileSync('sh', ['-c', 'command -v mosquitto'], { encoding: 'utf8' }).trim();

@@ -30,7 +30,7 @@ import { remoteOf } from './targets.js';
  * no query uses ANOMOLY_POWER.
  */
 
-export const MODEL_QUERY = 'SELECT ANOMOLY_POWER_MODEL() AS MODEL FROM RAW_POWER_STREAM LIMIT 1;';
+const MODEL_QUERY = 'SELECT ANOMOLY_POWER_MODEL() AS MODEL FROM RAW_POWER_STREAM LIMIT 1;';
 
 /** A ksqlDB server and the directory its ksql.functions.anomoly_power.model.path names (local, or host:/path). */
 export interface ModelTarget {
@@ -58,9 +58,9 @@ export function modelToShip(dir: string): ModelToShip {
 }
 
 /** What ANOMOLY_POWER_MODEL() returns on a server now. */
-export type LiveModel = { kind: 'hash'; hash: string } | { kind: 'null' } | { kind: 'no-rows' };
+type LiveModel = { kind: 'hash'; hash: string } | { kind: 'null' } | { kind: 'no-rows' };
 
-export async function liveModel(url: string, auth?: { username: string; password: string }): Promise<LiveModel> {
+async function liveModel(url: string, auth?: { username: string; password: string }): Promise<LiveModel> {
   const c = new KsqlClient({ url, ...(auth ? { auth } : {}), timeoutMs: 15_000 });
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), 30_000);
@@ -109,7 +109,7 @@ export function modelPrerequisites(targets: readonly ModelTarget[], modelDir: st
   return out;
 }
 
-export function liveModelStep(t: ModelTarget, ctx: StepContext): Step {
+function liveModelStep(t: ModelTarget, ctx: StepContext): Step {
   return {
     title: `ask ${t.name} which model scores now`,
     detail: MODEL_QUERY,
@@ -183,7 +183,7 @@ export function copyModelSteps(t: ModelTarget, m: ModelToShip, ctx: StepContext)
 }
 
 /** Asks until ANOMOLY_POWER_MODEL() returns the new hash, or the time is up. */
-export function verifySwapStep(t: ModelTarget, m: ModelToShip, ctx: StepContext & { swapTimeoutMs: number; pollMs?: number }): Step {
+function verifySwapStep(t: ModelTarget, m: ModelToShip, ctx: StepContext & { swapTimeoutMs: number; pollMs?: number }): Step {
   const seconds = Math.round(ctx.swapTimeoutMs / 1000);
   return {
     title: `wait until ${t.name} scores with model ${m.modelId}`,

@@ -78,7 +78,7 @@ export function buildStep(plan: BuildPlan, ctx: StepContext): Step {
  * UserFunctionLoader takes only paths ending ".jar" from ksql.extension.dir (confluentinc/ksql
  * 8.4.x ksqldb-engine/.../function/UserFunctionLoader.java). A failure removes the temporary file.
  */
-export function copyFileAtomic(src: string, dest: string): void {
+function copyFileAtomic(src: string, dest: string): void {
   const tmp = tempNameFor(dest);
   try {
     copyFileSync(src, tmp);
@@ -218,7 +218,7 @@ export function rollbackSteps(target: Target, ctx: StepContext): Step[] {
   return [note, restore, ...restartSteps(target, ctx), queriesRunningStep(target.url, ctx, { target: target.name, before: () => before.queries, rollback: true })];
 }
 
-export function ksqlFiles(dir: string): string[] {
+function ksqlFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => /^\d+.*\.sql$/.test(f))
     .sort()
@@ -273,7 +273,7 @@ export function applySteps(url: string, dir: string, ctx: StepContext): Step[] {
  * QueryStatusCount.java getAggregateStatus; ksqldb-common .../util/KsqlConstants.java
  * KsqlQueryStatus). So statusCount decides; state only when a server sends none.
  */
-export function notRunning(q: RunningQuery): string[] {
+function notRunning(q: RunningQuery): string[] {
   const counts = q.statusCount ?? (q.state ? { [q.state]: 1 } : { UNKNOWN: 1 });
   const bad = Object.entries(counts).filter(([status, n]) => status !== 'RUNNING' && n > 0);
   if (bad.length === 0 && !Object.entries(counts).some(([status, n]) => status === 'RUNNING' && n > 0)) return ['no server running it'];

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { createKafka, kafkaClientOptions, redactText, type Config, type LoadedConfig } from '@stream-smarts/contracts';
 import { buildSinks, checkRequirements, HomeAssistantClient, homeAssistantClient, homeAssistantRequirements, notifierConfig } from '@stream-smarts/notifier';
 
-export type Status = 'ok' | 'missing' | 'not configured';
+type Status = 'ok' | 'missing' | 'not configured';
 
 export interface CheckResult {
   name: string;
@@ -54,7 +54,7 @@ function unreachable(e: unknown): string {
   return err.cause?.code ?? err.message;
 }
 
-export function checkNode(version = process.versions.node): CheckResult {
+function checkNode(version = process.versions.node): CheckResult {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   const ok = major > 20 || (major === 20 && minor >= 19);
   return {
@@ -79,7 +79,7 @@ async function toolVersion(exec: Exec, cmd: string, args: string[], pattern: Reg
 }
 
 /** Java 17+ and Maven build the UDF locally; without them Docker's Maven image does. */
-export async function checkBuildTools(exec: Exec): Promise<CheckResult[]> {
+async function checkBuildTools(exec: Exec): Promise<CheckResult[]> {
   const [java, mvn, docker] = await Promise.all([
     toolVersion(exec, 'java', ['-version'], /version "([^"]+)"/),
     toolVersion(exec, 'mvn', ['-v'], /Apache Maven (\S+)/),
@@ -121,7 +121,7 @@ export async function checkBuildTools(exec: Exec): Promise<CheckResult[]> {
   return results;
 }
 
-export async function checkKafka(config: Config): Promise<CheckResult> {
+async function checkKafka(config: Config): Promise<CheckResult> {
   const kafka = createKafka(kafkaClientOptions(config.kafka), { use: 'probe', tune: { connectionTimeout: TIMEOUT_MS, requestTimeout: TIMEOUT_MS } });
   const admin = kafka.admin();
   const where = config.kafka.brokers.join(',');
@@ -143,7 +143,7 @@ export async function checkKafka(config: Config): Promise<CheckResult> {
 }
 
 /** Schema Registry REST API: GET /subjects answers a JSON array of subject names. */
-export async function checkSchemaRegistry(config: Config): Promise<CheckResult> {
+async function checkSchemaRegistry(config: Config): Promise<CheckResult> {
   const { url, auth } = config.schemaRegistry;
   const fix = 'set SCHEMA_REGISTRY_URL to a running Confluent Schema Registry (default port 8081)';
   try {
@@ -161,7 +161,7 @@ export async function checkSchemaRegistry(config: Config): Promise<CheckResult> 
 }
 
 /** ksqlDB REST API: GET /info answers {"KsqlServerInfo": {"version", "kafkaClusterId", "ksqlServiceId", "serverStatus"}}. */
-export async function checkKsqlDb(config: Config): Promise<CheckResult> {
+async function checkKsqlDb(config: Config): Promise<CheckResult> {
   const { url, auth } = config.ksqldb;
   const fix = 'set KSQLDB_URL to a running ksqlDB server (default port 8088)';
   try {
@@ -229,7 +229,7 @@ export async function checkHomeAssistant(config: Config, loaded?: LoadedConfig):
  * version line is "Docker Compose version v2.x.y" (docker/compose, cmd/compatibility); the
  * retired v1 was the separate `docker-compose` command.
  */
-export async function checkCompose(exec: Exec): Promise<CheckResult> {
+async function checkCompose(exec: Exec): Promise<CheckResult> {
   // "Compose version" exactly: without the plugin, `docker compose version` can fall through to
   // the engine's own "Docker version 27.x" (public setup scripts match the same text).
   const v = await toolVersion(exec, 'docker', ['compose', 'version'], /Compose version v?(\d+\.\d+\S*)/i);
@@ -245,7 +245,7 @@ export async function checkCompose(exec: Exec): Promise<CheckResult> {
 }
 
 /** H2O for `train`, checked only when H2O_URL is configured: GET /3/Cloud answers its version and health. */
-export async function checkH2O(config: Config): Promise<CheckResult> {
+async function checkH2O(config: Config): Promise<CheckResult> {
   const url = config.h2o.url;
   const fix = `start H2O: \`docker compose --profile train up -d h2o\`, or set H2O_URL to a running H2O`;
   try {

@@ -2,7 +2,7 @@ import type { Alert } from '@stream-smarts/notifier';
 import type { Scenario, ScenarioKind } from '@stream-smarts/pi-collector';
 
 /** Which kind of anomaly each scenario should raise: more power, or less (holiday: only standby; a dead fridge: no compressor). */
-export const EXPECTED_KIND: Record<ScenarioKind, 'high' | 'low'> = {
+const EXPECTED_KIND: Record<ScenarioKind, 'high' | 'low'> = {
   'heater-left-on': 'high',
   'oven-left-on': 'high',
   'fridge-failure': 'low',
@@ -13,9 +13,9 @@ export const EXPECTED_KIND: Record<ScenarioKind, 'high' | 'low'> = {
  * After a scenario ends its energy stays in the trailing-hour measure for up to an hour, so alerts
  * that fire in that hour are the scenario's, not false ones.
  */
-export const AFTERGLOW_MS = 60 * 60_000;
+const AFTERGLOW_MS = 60 * 60_000;
 
-export interface ScenarioResult {
+interface ScenarioResult {
   scenario: ScenarioKind;
   start: number;
   end: number;
@@ -25,7 +25,7 @@ export interface ScenarioResult {
   alertAt: number | null;
 }
 
-export interface KindSummary {
+interface KindSummary {
   scenario: ScenarioKind;
   total: number;
   detected: number;

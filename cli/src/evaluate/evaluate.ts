@@ -27,7 +27,7 @@ export interface EvaluateResult extends DetectionReport {
  * The first day after the model's training history, so a generated evaluation never scores the
  * days the model was trained on; today when the model does not say.
  */
-export function firstDayAfterTraining(model: LoadedModel): { y: number; m: number; d: number } {
+function firstDayAfterTraining(model: LoadedModel): { y: number; m: number; d: number } {
   const to = model.file.history?.to ? Date.parse(model.file.history.to) : NaN;
   return todayIn(model.file.timezone, Number.isFinite(to) ? to + 86_400_000 : Date.now());
 }

@@ -2,7 +2,7 @@ import { renderTable } from '../table.js';
 import type { EvaluateResult } from './evaluate.js';
 
 /** The figures the target is stated in: heater-left-on within 30 minutes, under 1 false alert a week. */
-export const TARGET = { scenario: 'heater-left-on', withinMinutes: 30, falseAlertsPerWeek: 1 } as const;
+const TARGET = { scenario: 'heater-left-on', withinMinutes: 30, falseAlertsPerWeek: 1 } as const;
 
 export function meetsTarget(r: EvaluateResult): boolean {
   const heaters = r.scenarios.filter((s) => s.scenario === TARGET.scenario);

@@ -20,7 +20,7 @@ export function h2oJarPath(version = H2O_VERSION): string {
   return join(cacheDir('h2o', version), 'h2o.jar');
 }
 
-export const INSTALL_PIP = 'install python3 with pip (`sudo apt-get install python3-pip`), or set H2O_URL to a running H2O 3.46.0.11';
+const INSTALL_PIP = 'install python3 with pip (`sudo apt-get install python3-pip`), or set H2O_URL to a running H2O 3.46.0.11';
 
 // Copies h2o.jar out of the wheel (h2o/backend/bin/h2o.jar) or the sdist (h2o-<v>/h2o/backend/bin/h2o.jar)
 // with the Python that pip came with, so neither unzip nor tar needs to be installed.

@@ -11,7 +11,7 @@ export interface JavaInfo {
   description: string;
 }
 
-export const INSTALL_JAVA = 'install Java 17, e.g. `sudo apt-get install openjdk-17-jre-headless` (Debian, Ubuntu, Raspberry Pi OS), `brew install openjdk@17` (macOS), or from https://adoptium.net';
+const INSTALL_JAVA = 'install Java 17, e.g. `sudo apt-get install openjdk-17-jre-headless` (Debian, Ubuntu, Raspberry Pi OS), `brew install openjdk@17` (macOS), or from https://adoptium.net';
 
 /** Parses `java -version` output (it goes to stderr): `openjdk version "17.0.15" 2025-04-15`, `java version "1.8.0_292"`. */
 export function parseJavaVersion(text: string): JavaInfo | undefined {

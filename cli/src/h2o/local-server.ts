@@ -179,4 +179,4 @@ export async function startLocalH2O(opts: LocalH2OOptions = {}): Promise<LocalH2
   }
 }
 
-export { h2oJarPath, H2O_VERSION };
+export {  H2O_VERSION };

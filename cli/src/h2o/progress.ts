@@ -7,7 +7,7 @@ import type { Logger } from '@stream-smarts/contracts';
  * time, so lines never overwrite each other: a new piece of work ends the training line, which
  * comes back at the next stage.
  */
-export interface ProgressLine {
+interface ProgressLine {
   /** Work done so far, in the line's unit; `note` replaces the text after the figures. */
   update(value: number, note?: string): void;
   /** The total, once known (a download learns its size after it starts). */

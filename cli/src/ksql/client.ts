@@ -110,7 +110,7 @@ export class KsqlUnreachableError extends Error {
  * CommandStatus.Status (ksqldb-rest-model): QUEUED, PARSING and EXECUTING are on the way; SUCCESS
  * (and RUNNING) done; ERROR and TERMINATED failed.
  */
-export const PENDING_STATUSES = ['QUEUED', 'PARSING', 'EXECUTING'];
+const PENDING_STATUSES = ['QUEUED', 'PARSING', 'EXECUTING'];
 export const FAILED_STATUSES = ['ERROR', 'TERMINATED'];
 
 export interface KsqlClientOptions {

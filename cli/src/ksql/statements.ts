@@ -10,7 +10,7 @@ export interface Statement {
   line: number;
 }
 
-export class KsqlSyntaxError extends Error {
+class KsqlSyntaxError extends Error {
   constructor(
     message: string,
     readonly line: number,

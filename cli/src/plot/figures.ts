@@ -2,7 +2,7 @@ import { CommandError } from '../command-error.js';
 import { wallClockToInstant, NOT_USED_W, type HistoryReadOptions } from '@stream-smarts/contracts';
 import { CHART_MEASURES, renderBandsChart } from './bands-chart.js';
 import { readAlerts, readModel, readPlotHistory, readTruth, type HistoryRow, type Model, type PlotHistory } from './inputs.js';
-export const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 import { renderScoreChart } from './score-chart.js';
 import { localParts } from './time-axis.js';
 import { renderTimelineChart } from './timeline-chart.js';
@@ -45,7 +45,7 @@ export function parseDay(raw: string): 'all' | 'each' | number {
 }
 
 /** A date (local midnight in the model's zone) or an ISO-8601 time with offset. */
-export function parseInstant(flag: string, raw: string, timezone: string): number {
+function parseInstant(flag: string, raw: string, timezone: string): number {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw.trim());
   if (d) return wallClockToInstant(timezone, Number(d[1]), Number(d[2]), Number(d[3]));
   const t = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw.trim()) && /(Z|[+-]\d{2}:?\d{2})$/i.test(raw.trim()) ? Date.parse(raw.trim()) : NaN;
@@ -70,7 +70,7 @@ function midnightBefore(t: number, tz: string): number {
 }
 
 /** The last `days` local days of readings, counted back from the day of the last reading. */
-export function lastDays<T extends { endMs: number }>(rows: readonly T[], days: number, timezone: string): T[] {
+function lastDays<T extends { endMs: number }>(rows: readonly T[], days: number, timezone: string): T[] {
   if (rows.length === 0) return [];
   const p = localParts(rows[rows.length - 1]!.endMs - 1, timezone);
   const from = wallClockToInstant(timezone, p.y, p.m, p.d - (days - 1));

@@ -23,7 +23,7 @@ export interface TimelinePoint {
 }
 
 /** Whether the model finds a reading anomalous: 1 high, -1 low, 0 not (or not yet scored). */
-export function verdict(m: Model, r: HistoryRow): 1 | -1 | 0 {
+function verdict(m: Model, r: HistoryRow): 1 | -1 | 0 {
   const s = m.score(r);
   return s === null ? 0 : s > 1 ? 1 : s < 0 ? -1 : 0;
 }

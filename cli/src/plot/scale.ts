@@ -17,7 +17,7 @@ export function linearScale(domain: [number, number], range: [number, number]): 
 }
 
 /** A step of 1, 2, 2.5 or 5 × 10^k giving about `count` intervals over [min, max]. */
-export function niceStep(min: number, max: number, count = 5): number {
+function niceStep(min: number, max: number, count = 5): number {
   const span = Math.abs(max - min) || Math.abs(max) || 1;
   const raw = span / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));

@@ -6,7 +6,7 @@ import { formatTick, linearScale, niceTicks, type Scale } from './scale.js';
  * `plot` command reuses it — so nothing here knows about power or hours.
  */
 
-export interface Axis {
+interface Axis {
   label: string;
   min?: number;
   max?: number;
@@ -17,7 +17,7 @@ export interface Axis {
 }
 
 /** A filled range between lo and hi over x; `step` draws it as a staircase (value holds until the next x). */
-export interface BandLayer {
+interface BandLayer {
   kind: 'band';
   points: readonly { x: number; lo: number; hi: number }[];
   fill: string;
@@ -29,7 +29,7 @@ export interface BandLayer {
   label?: string;
 }
 
-export interface PointsLayer {
+interface PointsLayer {
   kind: 'points';
   points: readonly { x: number; y: number }[];
   color: string;
@@ -38,7 +38,7 @@ export interface PointsLayer {
   label?: string;
 }
 
-export interface LineLayer {
+interface LineLayer {
   kind: 'line';
   points: readonly { x: number; y: number }[];
   color: string;
@@ -50,7 +50,7 @@ export interface LineLayer {
 }
 
 /** Shades the plot area from a curve up to the top (e.g. "unexpected" above an envelope). */
-export interface AboveLayer {
+interface AboveLayer {
   kind: 'above';
   points: readonly { x: number; y: number }[];
   fill: string;
@@ -61,7 +61,7 @@ export interface AboveLayer {
 }
 
 /** Filled rectangles in data space, each its own colour: heat-map cells. */
-export interface CellsLayer {
+interface CellsLayer {
   kind: 'cells';
   /** `stops` (0–1 from y0 to y1) fill the cell with a vertical gradient instead of `fill`. */
   cells: readonly { x0: number; x1: number; y0: number; y1: number; fill: string; stops?: readonly { at: number; color: string }[] }[];
@@ -71,7 +71,7 @@ export interface CellsLayer {
 }
 
 /** Full-height shaded spans over x (e.g. periods of ground truth), optionally captioned at the top. */
-export interface SpansLayer {
+interface SpansLayer {
   kind: 'spans';
   spans: readonly { x0: number; x1: number; caption?: string }[];
   fill: string;
@@ -80,7 +80,7 @@ export interface SpansLayer {
 }
 
 /** Event markers: a thin vertical line at x and a symbol at y (or at the top of the plot). */
-export interface MarkersLayer {
+interface MarkersLayer {
   kind: 'markers';
   markers: readonly { x: number; y?: number; title?: string }[];
   color: string;
@@ -94,7 +94,7 @@ export interface MarkersLayer {
 }
 
 /** Text at data coordinates (e.g. a contour's value). */
-export interface TextLayer {
+interface TextLayer {
   kind: 'text';
   items: readonly { x: number; y: number; text: string }[];
   color: string;
@@ -108,7 +108,7 @@ export interface TextLayer {
 export type Layer = BandLayer | PointsLayer | LineLayer | AboveLayer | CellsLayer | SpansLayer | MarkersLayer | TextLayer;
 
 /** A vertical colour scale beside the plots (heat maps). */
-export interface ColorBar {
+interface ColorBar {
   label: string;
   min: number;
   max: number;
@@ -288,7 +288,7 @@ function renderLayer(l: Layer, sx: Scale, sy: Scale, top: number, bottom: number
 }
 
 /** One panel inside the box (x, y, w, h), axes and labels included. */
-export function renderPanel(p: PanelSpec, x: number, y: number, w: number, h: number, fontSize = 12): string {
+function renderPanel(p: PanelSpec, x: number, y: number, w: number, h: number, fontSize = 12): string {
   const margin = { left: fontSize * 5, right: fontSize, top: p.title ? fontSize * 2 : fontSize * 0.75, bottom: fontSize * 3.4 };
   const px0 = x + margin.left;
   const px1 = x + w - margin.right;

@@ -20,7 +20,7 @@ import { localDateIso } from '@stream-smarts/contracts';
  * as the UDF does.
  */
 
-export interface Trial {
+interface Trial {
   /** Local date of the injected event's start, YYYY-MM-DD. */
   day: string;
   /** Minutes from its start to the first alert of its kind; null: not found. */
@@ -53,7 +53,7 @@ export interface HeldBack {
  * five in 60) for a week away. A difference within one window is the rule's own granularity, not
  * a worse model.
  */
-export function lateness(rules: EpisodeRules): { heaterMin: number; awayMin: number } {
+function lateness(rules: EpisodeRules): { heaterMin: number; awayMin: number } {
   return { heaterMin: rules.fireWindowMs / 60_000, awayMin: rules.lowFireWindowMs / 60_000 };
 }
 
@@ -72,7 +72,7 @@ function localDate(g: Grid, d: number): string {
 }
 
 /** The held-back period's steps and its heater nights: those whose 02:00–07:00 lie within the grid. */
-export function heldBackOf(g: Grid, fromDay: number, toDay: number): HeldBack & { heaterNights: number[] } {
+function heldBackOf(g: Grid, fromDay: number, toDay: number): HeldBack & { heaterNights: number[] } {
   const a = stepAt(g, fromDay, 0);
   const b = Math.min(g.w.length, stepAt(g, toDay, 0));
   const heaterNights: number[] = [];

@@ -37,7 +37,7 @@ export interface ReadRawPowerOptions {
   signal?: AbortSignal;
 }
 
-export interface SkippedRecord {
+interface SkippedRecord {
   partition: number;
   offset: string;
   reason: string;
@@ -69,7 +69,7 @@ function why(e: unknown): string {
   return err.cause && err.cause.message && !msg.includes(err.cause.message) ? `${msg}: ${err.cause.message.split('\n')[0]}` : msg;
 }
 
-export function kafkaDown(brokers: readonly string[], e: unknown): RetrainError {
+function kafkaDown(brokers: readonly string[], e: unknown): RetrainError {
   return new RetrainError(
     `cannot reach Kafka at ${brokers.join(',')} (${why(e)})`,
     'start the stack with `docker compose up -d`, or point KAFKA_BOOTSTRAP_SERVERS (or --bootstrap-servers) at your broker',

@@ -71,7 +71,7 @@ export interface RetrainOptions extends TrainerSettings {
   now?: Date;
 }
 
-export interface ModelSummary {
+interface ModelSummary {
   dir: string;
   modelId: string;
   contentHash: string;
@@ -112,7 +112,7 @@ export interface RetrainResult {
 export const DEFAULT_RETRAIN_DAYS = 90;
 export const DEFAULT_COMPARE_WEEKS = 1;
 /** The candidate for the comparison needs this many days before the held-back weeks (train's held-back check asks the same). */
-export const MIN_TRAIN_DAYS = 14;
+const MIN_TRAIN_DAYS = 14;
 const DAY_MS = 86_400_000;
 
 function whole(name: string, v: number, min: number, max: number, eg: number): void {

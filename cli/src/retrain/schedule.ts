@@ -14,7 +14,7 @@ export function parseTimeOfDay(s: string): { h: number; m: number } {
 }
 
 /** The first instant after `now` whose local time in `timezone` is h:m (on a day without it, the next day's). */
-export function nextRunAt(now: number, at: { h: number; m: number }, timezone: string): number {
+function nextRunAt(now: number, at: { h: number; m: number }, timezone: string): number {
   const today = localYmd(now, timezone);
   for (let k = 0; k < 3; k++) {
     const t = wallClockToInstant(timezone, today.y, today.m, today.d + k, at.h, at.m);

@@ -21,7 +21,7 @@ export const WARM_UP_MS = 3_600_000;
  * start — and after every gap, where the trailing-hour measure restarts: no reading is scored
  * (so no alert fires) on an hour that straddles missing time.
  */
-export function afterWarmUp(onReading: (r: Reading) => void): (r: Reading) => void {
+function afterWarmUp(onReading: (r: Reading) => void): (r: Reading) => void {
   let from: number | undefined;
   let prevEnd: number | undefined;
   return (r) => {

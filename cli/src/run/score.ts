@@ -38,7 +38,7 @@ export function scoreReading(model: BandsModel, r: Reading): ScoredReading {
 }
 
 /** The measures a reading carries, for the alert's words. */
-export function measuresOf(r: Reading): Partial<Record<MeasureName, number>> {
+function measuresOf(r: Reading): Partial<Record<MeasureName, number>> {
   const out: Partial<Record<MeasureName, number>> = {};
   for (const m of MEASURE_NAMES) {
     const v = r[m];

@@ -39,7 +39,7 @@ function wholeNumber(flag: string, raw: string, min: number, max: number): numbe
 }
 
 /** `none`, or a comma-separated list of the simulator's scenario kinds. */
-export function parseScenarios(raw: string): ScenarioKind[] {
+function parseScenarios(raw: string): ScenarioKind[] {
   const s = raw.trim().toLowerCase();
   if (s === 'none' || s === '') return [];
   if (s === 'all') return [...SCENARIO_KINDS];
@@ -54,7 +54,7 @@ export function parseScenarios(raw: string): ScenarioKind[] {
  * `--start`: a date (local midnight in the household's zone) or an ISO-8601 instant with offset on
  * an interval boundary. Default: local midnight `days` days before today's, so the history ends today.
  */
-export function parseStart(raw: string | undefined, timezone: string, days: number, intervalS: number, now = Date.now()): number {
+function parseStart(raw: string | undefined, timezone: string, days: number, intervalS: number, now = Date.now()): number {
   const ymd = (y: number, m: number, d: number) => wallClockToInstant(timezone, y, m, d);
   if (raw === undefined) {
     const { y, m, d } = localYmd(now, timezone);

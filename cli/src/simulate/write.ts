@@ -56,7 +56,7 @@ export async function writeHistory(chunks: AsyncIterable<readonly Reading[]>, fo
 }
 
 /** The ground truth `evaluate` reads: a JSON list of {scenario, start, end}, times ISO-8601 UTC. */
-export function truthJson(truth: readonly Scenario[]): string {
+function truthJson(truth: readonly Scenario[]): string {
   return `${JSON.stringify(
     truth.map((s) => ({ scenario: s.scenario, start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() })),
     null,

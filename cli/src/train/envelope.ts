@@ -15,7 +15,7 @@ const run = promisify(execFile);
  * predicts, computed by the UDF jar's `envelope` command with h2o-genmodel — never re-implemented
  * here — so the UDF, `run` and the plots agree to the bit.
  */
-export { MODEL_FORMAT };
+;
 export type { ModelFile };
 
 /** Lower-case hex SHA-256 of bands.zip's bytes. */
@@ -62,7 +62,7 @@ export async function predictTables(modelDir: string, jar = findUdfJar()): Promi
 }
 
 /** Every table of a model as [name, minute values] pairs: each band of each day type, and the 2018 envelope. */
-export function tableRows(t: JarTables): [string, readonly number[]][] {
+function tableRows(t: JarTables): [string, readonly number[]][] {
   const out: [string, readonly number[]][] = [];
   const b = t.bands;
   for (let k = 0; k < b.dayTypes; k++) {

@@ -12,13 +12,13 @@ export const H2O_RELEASE = H2O_VERSION;
 export { H2O_IMAGE };
 
 /** A Docker engine that answers, not only the docker command (which is often there without one). */
-export function hasDockerEngine(): boolean {
+function hasDockerEngine(): boolean {
   const r = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 10_000 });
   return r.status === 0;
 }
 
 /** How to stop giving the H2O URL, so `train` starts its own: the opposite of where it came from. */
-export function unsetHint(source: Source | undefined): string {
+function unsetHint(source: Source | undefined): string {
   switch (source?.kind) {
     case 'flag':
       return 'drop --h2o-url';
@@ -34,7 +34,7 @@ export function unsetHint(source: Source | undefined): string {
   }
 }
 
-export function describeH2OSource(source: Source | undefined): string {
+function describeH2OSource(source: Source | undefined): string {
   switch (source?.kind) {
     case 'flag':
       return 'flag --h2o-url';

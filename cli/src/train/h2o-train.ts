@@ -34,7 +34,7 @@ export interface H2OTrainOptions {
 }
 
 /** The GBM parameters of MODEL-FORMAT "The MOJO". */
-export function gbmParams(frame: string, modelId: string, ntrees = 30, seed = 20181117): Record<string, string | number | boolean> {
+function gbmParams(frame: string, modelId: string, ntrees = 30, seed = 20181117): Record<string, string | number | boolean> {
   return {
     model_id: modelId,
     training_frame: frame,
@@ -55,7 +55,7 @@ export function gbmParams(frame: string, modelId: string, ntrees = 30, seed = 20
 }
 
 /** The training rows: band, minute (slot middle), log_w. */
-export function bandRowsCsv(bands: SlotBands): Uint8Array {
+function bandRowsCsv(bands: SlotBands): Uint8Array {
   const lines = ['band,minute,log_w'];
   const slot = bands.slotMinutes;
   for (const [level, xs] of bands.levels) {

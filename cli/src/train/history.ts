@@ -44,7 +44,7 @@ export interface ReadHistoryOptions {
 }
 
 const DAY_MS = 86_400_000;
-export const MIN_HISTORY_DAYS = 7;
+const MIN_HISTORY_DAYS = 7;
 
 /** Reads, checks and measures the history files; throws HistoryError or TrainError with a fix when it cannot be used. */
 export async function readHistory(paths: readonly string[], opts: ReadHistoryOptions): Promise<History> {
@@ -103,7 +103,7 @@ export function intervalOf(history: Pick<History, 'files'>): number {
 }
 
 /** Training needs a week, so every time of day has been seen on several days. */
-export function checkSpan(history: Pick<History, 'readings' | 'from' | 'to'>): void {
+function checkSpan(history: Pick<History, 'readings' | 'from' | 'to'>): void {
   const span = history.readings > 0 ? history.to - history.from : 0;
   if (history.readings === 0 || span < MIN_HISTORY_DAYS * DAY_MS - 3_600_000) {
     const days = (span / DAY_MS).toFixed(1);

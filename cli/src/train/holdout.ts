@@ -10,7 +10,7 @@ import type { MeasuredDays } from './measured-days.js';
  * force, and count what it would have sent; then, one day at a time, add a 2 kW load switched on
  * at night, in the evening and by day to those weeks' own readings and time the first alert.
  */
-export interface LoadTrial {
+interface LoadTrial {
   /** Local clock time the load is switched on. */
   at: string;
   /** Days tried, and on how many it was found before it had been on for 12 hours. */
@@ -36,12 +36,12 @@ export interface HoldoutResult {
 }
 
 /** The local times the card's 2 kW load is tried at. */
-export const LOAD_TRIALS = [
+const LOAD_TRIALS = [
   { at: '02:00', minute: 120 },
   { at: '19:00', minute: 1140 },
   { at: '13:00', minute: 780 },
 ] as const;
-export const TRIAL_W = 2000;
+const TRIAL_W = 2000;
 const HOUR = 3_600_000;
 
 /** Scores readings through the model and the alert core, as run and the notifier do. */

@@ -19,7 +19,7 @@ import { prepareModelDir, publishModelDir } from './model-dir.js';
  */
 
 /** History values of the trained days for the figure: every 5th minute of each measure. */
-export function chartPoints(days: MeasuredDays, from: number, to: number) {
+function chartPoints(days: MeasuredDays, from: number, to: number) {
   const g = days.grid(from, to);
   const keys = [...CHART_MEASURES.map(([m]) => m), 'mean_24h'] as const;
   const pts = Object.fromEntries(keys.map((k) => [k, [] as { x: number; y: number }[]])) as Record<(typeof keys)[number], { x: number; y: number }[]>;

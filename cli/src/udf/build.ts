@@ -10,7 +10,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const JAR_NAME = 'stream-smarts-udf.jar';
 
 /** The Maven image used when there is no local Maven; the same JDK line the jar targets. */
-export const MAVEN_IMAGE = 'maven:3.9-eclipse-temurin-17';
+const MAVEN_IMAGE = 'maven:3.9-eclipse-temurin-17';
 
 export interface BuildPlan {
   /** The exact command, argv form. */
@@ -54,7 +54,7 @@ export function readModel(modelDir: string): ModelInfo {
   return { dir: realpathSync(dir), contentHash: actual, modelId: envelope.modelId ?? '' };
 }
 
-export function jarVersion(repo = REPO_ROOT): string {
+function jarVersion(repo = REPO_ROOT): string {
   const pom = readFileSync(join(repo, 'udf-java', 'pom.xml'), 'utf8');
   // The project's own version: the first <version> after its <artifactId>stream-smarts-udf</artifactId>.
   const m = /<artifactId>stream-smarts-udf<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(pom);
@@ -62,7 +62,7 @@ export function jarVersion(repo = REPO_ROOT): string {
   return m[1];
 }
 
-export function expectedVersion(model: ModelInfo, repo = REPO_ROOT): string {
+function expectedVersion(model: ModelInfo, repo = REPO_ROOT): string {
   return `${jarVersion(repo)}+model.${model.contentHash.slice(0, 12)}`;
 }
 

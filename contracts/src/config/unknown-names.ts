@@ -52,7 +52,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The valid name closest to `name` (edit distance, case-insensitive), if it is close enough to be the one meant. */
-export function nearestName(name: string): string | undefined {
+function nearestName(name: string): string | undefined {
   const up = name.toUpperCase();
   let best: { n: string; d: number } | undefined;
   for (const n of knownNames()) {

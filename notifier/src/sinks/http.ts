@@ -69,7 +69,7 @@ export function getJson(url: string, headers: Record<string, string>, opts: Requ
   return send('GET', url, undefined, headers, opts);
 }
 
-export function safeUrl(url: string): string {
+function safeUrl(url: string): string {
   try {
     const u = new URL(url);
     return `${u.origin}${u.pathname}`;

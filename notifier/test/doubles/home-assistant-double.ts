@@ -200,7 +200,7 @@ export class HomeAssistantDouble {
 }
 
 /** Renders a template with Python's Jinja2, as Home Assistant does (python3 with jinja2 is needed). */
-export function renderJinja(template: string): string {
+function renderJinja(template: string): string {
   const code = 'import sys\nfrom jinja2.sandbox import ImmutableSandboxedEnvironment as E\nsys.stdout.write(E().from_string(sys.stdin.read()).render())';
   try {
     return execFileSync('python3', ['-c', code], { input: template, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });

@@ -13,10 +13,10 @@ export interface Consumed {
 }
 
 /** The schema from the one .avsc file, decoding independently of the registry client. */
-export const rawPowerType = avro.Type.forSchema(JSON.parse(readFileSync(RAW_POWER_AVSC_PATH, 'utf8')) as avro.Schema);
+const rawPowerType = avro.Type.forSchema(JSON.parse(readFileSync(RAW_POWER_AVSC_PATH, 'utf8')) as avro.Schema);
 
 /** Decodes the Confluent wire format by hand: magic byte 0, big-endian schema id, Avro body. */
-export function decodeWire(buf: Buffer): { magic: number; schemaId: number; reading: Reading } {
+function decodeWire(buf: Buffer): { magic: number; schemaId: number; reading: Reading } {
   return { magic: buf.readUInt8(0), schemaId: buf.readInt32BE(1), reading: rawPowerType.fromBuffer(buf.subarray(5)) as Reading };
 }
 

@@ -15,7 +15,7 @@ import { basename, resolve, sep } from 'node:path';
  * With `skipSync` the syncs are counted and not done: the figures stay the same and a simulated
  * day does not wait for the disk.
  */
-export interface FileCounts {
+interface FileCounts {
   bytes: number;
   writes: number;
   syncs: number;

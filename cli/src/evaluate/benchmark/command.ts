@@ -22,9 +22,9 @@ import { BENCH_IMPULSES_PER_KWH, minMaxMethod, type WindowResult } from './runne
  * tables, which the MOJO reproduces within the largest difference the trained-once fits of the same
  * run measured (printed): H2O for all of them would take longer than the run has.
  */
-export const PRODUCT = 'stream-smarts (bands@3)';
-export const METHOD_2018 = '2018: min/max per hour';
-export const BANDS2 = 'bands@2 (before)';
+const PRODUCT = 'stream-smarts (bands@3)';
+const METHOD_2018 = '2018: min/max per hour';
+const BANDS2 = 'bands@2 (before)';
 
 export interface BenchmarkRun extends BenchmarkResult {
   ablation: AblationRow[];
@@ -35,7 +35,7 @@ export interface BenchmarkRun extends BenchmarkResult {
   ms: number;
 }
 
-export interface AblationRow {
+interface AblationRow {
   variant: string;
   /** Over every household, trained once: false alerts a week, mean and worst household. */
   falseMean: number;
@@ -52,7 +52,7 @@ export interface AblationRow {
 }
 
 /** The variants of the ablation: each leaves one part out (or adds one), trained once, statistics' tables. */
-export function ablationVariants(base: Bands3Method): { name: string; method: Bands3Method; budget?: Budget }[] {
+function ablationVariants(base: Bands3Method): { name: string; method: Bands3Method; budget?: Budget }[] {
   const without = (c: (typeof HIGH_MEASURES)[number]) => ({ name: `without ${c}`, method: { ...base, channels: base.channels.filter((x) => x !== c) } });
   return [
     { name: 'bands@3 as shipped', method: base },
@@ -157,7 +157,7 @@ export async function benchmarkWithH2O(o: {
 const f2 = (x: number) => x.toFixed(2);
 
 /** False alerts a week and the 2 kW heater's median minutes, every household × every method and mode. */
-export function renderMatrix(rows: readonly RowFigures[]): string {
+function renderMatrix(rows: readonly RowFigures[]): string {
   const cols = [...new Set(rows.map((r) => `${r.method} | ${r.mode}`))];
   const households = [...new Set(rows.map((r) => r.household))];
   const L = [`| household | ${cols.map((c) => c.replace(' | ', ', ')).join(' | ')} |`, `|---|${cols.map(() => '---').join('|')}|`];
@@ -176,7 +176,7 @@ export function renderMatrix(rows: readonly RowFigures[]): string {
   return L.join('\n');
 }
 
-export function renderAblation(rows: readonly AblationRow[]): string {
+function renderAblation(rows: readonly AblationRow[]): string {
   const L = ['| variant (trained once, every household) | false alerts/wk, mean / worst household | 2 kW heaters within 60 min | 2 kW heater median | oven within 45 min | week away within 36 h |', '|---|---|---|---|---|---|'];
   for (const r of rows) L.push(`| ${r.variant} | ${f2(r.falseMean)} / ${f2(r.falseWorst)} | ${r.heaters60}/${r.heaters} | ${mins(r.heaterMedian)} | ${r.ovens45}/${r.ovens} | ${r.away36}/${r.aways} |`);
   return L.join('\n');
@@ -219,10 +219,10 @@ export function renderBenchmark(run: BenchmarkRun, attribution = ''): string {
   return L.join('\n');
 }
 
-export { cellText };
+;
 
 /** The targets of every household in one table: each cell met (✓) or its figure. */
-export function renderTargets(run: BenchmarkRun, mode: string): string {
+function renderTargets(run: BenchmarkRun, mode: string): string {
   const rows = run.rows.filter((r) => r.method === PRODUCT && r.mode === mode);
   const base = (r: RowFigures) => run.rows.find((x) => x.method === METHOD_2018 && x.mode === r.mode && x.household === r.household);
   const all = rows.map((r) => targets(r, base(r)));
@@ -262,8 +262,8 @@ export function renderReadmeSection(run: BenchmarkRun, when: Date): string {
   return L.join('\n');
 }
 
-export const README_BEGIN = '<!-- detect:begin — written by `make bench ONLY=detect` (bench/detect.ts); do not edit by hand -->';
-export const README_END = '<!-- detect:end -->';
+const README_BEGIN = '<!-- detect:begin — written by `make bench ONLY=detect` (bench/detect.ts); do not edit by hand -->';
+const README_END = '<!-- detect:end -->';
 
 /** README.md with its detection block replaced (it must hold both markers). */
 export function replaceReadmeSection(readme: string, section: string): string {

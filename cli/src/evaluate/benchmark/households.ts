@@ -22,7 +22,7 @@ export interface HouseholdSpec {
   truth: boolean;
 }
 
-export const BENCH_DATA = fileURLToPath(new URL('../../../../bench/data/', import.meta.url));
+const BENCH_DATA = fileURLToPath(new URL('../../../../bench/data/', import.meta.url));
 
 const generated = (name: string): HouseholdSpec => ({ household: name, kind: 'generated', dir: join(BENCH_DATA, 'generated'), files: [`${name}.csv.gz`], timezone: 'Europe/London', truth: false });
 

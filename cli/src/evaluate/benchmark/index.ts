@@ -44,7 +44,7 @@ export interface BenchmarkResult {
   windows: Record<string, WindowResult[]>;
 }
 
-export const modeLabel = (mode: Mode, retrainDays = 7) => (mode === 'once' ? 'trained once' : `retrained every ${retrainDays} days`);
+const modeLabel = (mode: Mode, retrainDays = 7) => (mode === 'once' ? 'trained once' : `retrained every ${retrainDays} days`);
 
 export async function runDetectionBenchmark(o: BenchmarkOptions): Promise<BenchmarkResult> {
   const retrain = o.retrainDays ?? 7;

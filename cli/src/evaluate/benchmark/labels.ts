@@ -18,8 +18,8 @@ import { dayStart, DAY_MS, stepEnd, type Event, type Grid } from './protocol.js'
  * can check every label; `evaluate --benchmark` applies the same rules to a user's history.
  */
 
-export const AWAY_SHARE = 0.55;
-export const ALL_NIGHT_W = 1500;
+const AWAY_SHARE = 0.55;
+const ALL_NIGHT_W = 1500;
 
 export interface LabelledEvent extends Event {
   start: string;
@@ -123,4 +123,4 @@ export function readLabels(path: string, file: string, g: Grid): LabelledEvent[]
   return evs.map((e) => ({ ...e, scenario: e.name, from: at(e.start), to: at(e.end), injected: false }));
 }
 
-export { DAY_MS };
+;

@@ -7,10 +7,10 @@ import { toGrid } from './protocol.js';
 import type { History } from './index.js';
 
 /** The development split of the real-household data, committed as the benchmark fixture. */
-export const FIXTURE_DIR = fileURLToPath(new URL('../../../../bench/data/uci-household/', import.meta.url));
-export const FIXTURE_FILES = ['dev-2007.csv.gz', 'dev-2010.csv.gz'];
+const FIXTURE_DIR = fileURLToPath(new URL('../../../../bench/data/uci-household/', import.meta.url));
+const FIXTURE_FILES = ['dev-2007.csv.gz', 'dev-2010.csv.gz'];
 /** The logger's fixed UTC+01:00 (the fixture's README). */
-export const FIXTURE_TIMEZONE = 'Etc/GMT-1';
+const FIXTURE_TIMEZONE = 'Etc/GMT-1';
 
 /**
  * A history file read by the one history reader, laid on the benchmark's grid, with its labelled
@@ -26,17 +26,17 @@ export async function loadHistory(file: string, timezone: string, o: { household
   return { household: o.household ?? basename(file), file: basename(file), grid, labelled };
 }
 
-export function fixtureTruth(): string | undefined {
+function fixtureTruth(): string | undefined {
   const t = join(FIXTURE_DIR, 'truth.json');
   return existsSync(t) ? t : undefined;
 }
 
 /** The fixture's files, and its README for the attribution line. */
-export function fixturePaths(): string[] {
+function fixturePaths(): string[] {
   return FIXTURE_FILES.map((f) => join(FIXTURE_DIR, f));
 }
 
-export function fixtureAttribution(): string {
+function fixtureAttribution(): string {
   const readme = join(dirname(fixturePaths()[0]!), 'README.md');
   return existsSync(readme) && /CC BY 4\.0/.test(readFileSync(readme, 'utf8'))
     ? 'Data: UCI "Individual household electric power consumption" (Hébrail, Bérard; doi:10.24432/C58K54), CC BY 4.0'

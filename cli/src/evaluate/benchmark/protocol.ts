@@ -97,13 +97,13 @@ export function windows(days: number, train = 90, test = 60, slide = 60): Window
  * 22:00 and left on until 07:00, steady or under a thermostat; an oven left on; a week away; a dead
  * fridge. Each planned event is one of these on one day of the test period.
  */
-export type Shape = 'steady' | 'thermostat';
+type Shape = 'steady' | 'thermostat';
 export type Planned =
   | { scenario: 'heater'; day: number; kw: number; startHour: number; shape: Shape }
   | { scenario: 'oven'; day: number }
   | { scenario: 'away'; day: number }
   | { scenario: 'fridge'; day: number };
-export type Scenario = Planned['scenario'];
+type Scenario = Planned['scenario'];
 
 export interface Event {
   /** The scenario family: heater, oven, away, fridge; real-away, real-all-night-load for labelled ones. */
@@ -125,7 +125,7 @@ export interface Event {
 
 export const HEATER_STARTS = [2, 19, 22] as const;
 export const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
-export const heaterName = (kw: number, startHour: number, shape: Shape) => `heater ${kw} kW ${hh(startHour)} ${shape}`;
+const heaterName = (kw: number, startHour: number, shape: Shape) => `heater ${kw} kW ${hh(startHour)} ${shape}`;
 
 /**
  * Picks the days of each event within the test period: distinct days, none on or next to a

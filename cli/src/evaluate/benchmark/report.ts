@@ -45,7 +45,7 @@ function median(xs: number[]): number | null {
 }
 
 /** The cells a result belongs to, each with its target time in minutes (Infinity: none). */
-export function cellsOf(e: Pick<EventResult, 'scenario' | 'kw' | 'startHour' | 'shape'>): { key: string; target: number }[] {
+function cellsOf(e: Pick<EventResult, 'scenario' | 'kw' | 'startHour' | 'shape'>): { key: string; target: number }[] {
   if (e.scenario === 'heater') {
     const out = [{ key: `heater ${e.kw} kW ${hh(e.startHour!)}`, target: e.kw === 2 ? 60 : e.kw === 1 && e.startHour === 2 ? 60 : Infinity }];
     out.push({ key: `heater ${e.kw} kW ${e.shape}`, target: Infinity });
@@ -57,7 +57,7 @@ export function cellsOf(e: Pick<EventResult, 'scenario' | 'kw' | 'startHour' | '
   return [{ key: e.scenario, target: Infinity }];
 }
 
-export const CELL_ORDER = [
+const CELL_ORDER = [
   ...HEATER_STARTS.map((h) => `heater 2 kW ${hh(h)}`),
   'heater 2 kW steady',
   'heater 2 kW thermostat',
@@ -123,7 +123,7 @@ export function cellText(c: Cell | undefined): string {
 const mdRow = (xs: readonly string[]) => `| ${xs.join(' | ')} |`;
 
 /** The columns the tables show. */
-export const TABLE_CELLS = ['heater 2 kW 02:00', 'heater 2 kW 19:00', 'heater 2 kW 22:00', 'heater 2 kW thermostat', 'heater 1 kW 02:00', 'heater 3 kW 19:00', 'oven', 'away', 'dead fridge'];
+const TABLE_CELLS = ['heater 2 kW 02:00', 'heater 2 kW 19:00', 'heater 2 kW 22:00', 'heater 2 kW thermostat', 'heater 1 kW 02:00', 'heater 3 kW 19:00', 'oven', 'away', 'dead fridge'];
 
 /** Rows side by side, as Markdown: false alerts, notifications and the event cells. */
 export function renderTable(rows: readonly RowFigures[], o: { first?: 'household' | 'method' } = {}): string {

@@ -97,7 +97,7 @@ export function minMaxMethod(name: string, rules: EpisodeRules): Method {
 
 const dowCache = new WeakMap<Grid, Int8Array>();
 /** ISO weekday (1 = Monday) of each local day of the grid. */
-export function dayOfWeek(g: Grid): Int8Array {
+function dayOfWeek(g: Grid): Int8Array {
   let d = dowCache.get(g);
   if (!d) {
     d = new Int8Array(g.days);
@@ -246,7 +246,7 @@ function avoidDays(g: Grid, labelled: readonly Event[]): Set<number> {
 }
 
 /** A window's injected copy and its measures: the same for every method, so they are made once. */
-export interface PreparedWindow {
+interface PreparedWindow {
   window: Window;
   events: Event[];
   measured: Measured;
@@ -267,7 +267,7 @@ function usable(g: Grid, w: Window): boolean {
 /** The meter the benchmark's households are read through: 1,000 impulses/kWh, the commonest constant. */
 export const BENCH_IMPULSES_PER_KWH = 1000;
 
-export function prepareWindows(file: string, g: Grid, labelled: readonly Event[], trainDays = 90, seed = 12, impulsesPerKwh = BENCH_IMPULSES_PER_KWH, testDays = 60): PreparedWindow[] {
+function prepareWindows(file: string, g: Grid, labelled: readonly Event[], trainDays = 90, seed = 12, impulsesPerKwh = BENCH_IMPULSES_PER_KWH, testDays = 60): PreparedWindow[] {
   const key = `${file}|${trainDays}|${testDays}|${seed}|${impulsesPerKwh}`;
   let byKey = prepared.get(g);
   if (!byKey) prepared.set(g, (byKey = new Map()));

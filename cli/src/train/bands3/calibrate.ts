@@ -27,7 +27,7 @@ export interface Budget {
 }
 export const DEFAULT_BUDGET: Budget = { perWeek: 0.25 };
 
-export interface FoldResult {
+interface FoldResult {
   days: number;
   high: number;
   low: number;
@@ -181,11 +181,11 @@ export function episodePeaks(c: Candidates, rule: Rule): number[] {
 }
 
 /** Tail fits shrink their scale toward this many meter pulses' worth of power. */
-export const TAIL_PRIOR_PULSES = 5;
+const TAIL_PRIOR_PULSES = 5;
 /** The same for relative margins: a share of the edge (plus relScaleW). */
-export const TAIL_PRIOR_REL = 0.3;
+const TAIL_PRIOR_REL = 0.3;
 /** The same for the 24-h mean's margin, a share of its edge. */
-export const TAIL_PRIOR_LOW = 0.05;
+const TAIL_PRIOR_LOW = 0.05;
 const TAIL_POINTS = 10;
 
 /**
@@ -262,7 +262,7 @@ function unionMargins(high: readonly (readonly Candidates[])[], tails: readonly 
 }
 
 /** The training days that hold readings, cut into `folds` contiguous blocks. */
-export function foldDays(g: DayGrid, folds: number): number[][] {
+function foldDays(g: DayGrid, folds: number): number[][] {
   const used: number[] = [];
   // A day counts when it has readings in at least 20 of its hours (whatever the reading interval).
   for (let d = 0; d < g.days; d++) {

@@ -68,7 +68,7 @@ export type DayType = 0 | 1;
 /** 0 = Monday–Friday, 1 = Saturday, Sunday. */
 export const dayTypeOf = (isoWeekday: number): DayType => (isoWeekday >= 6 ? 1 : 0);
 
-export interface ChannelStats {
+interface ChannelStats {
   /** [dayType][slot]: the usual level (median). */
   ref: Float64Array[];
   /** [dayType][slot]: how high the days normally reach (the q quantile of their slot maxima; for the 24-h mean, how low: of their minima). */
@@ -277,7 +277,7 @@ export function upperOf(m: Bands3Method, edge: number, margin: number, minW: num
 }
 
 /** The channels present in stats, in HIGH_MEASURES order. */
-export const channelsOf = (s: Bands3Stats): HighMeasure[] => HIGH_MEASURES.filter((c) => s.high[c] !== undefined);
+const channelsOf = (s: Bands3Stats): HighMeasure[] => HIGH_MEASURES.filter((c) => s.high[c] !== undefined);
 
 /**
  * A Bands3Method as envelope.json's `method` records it (what `train` wrote): `retrain` trains its

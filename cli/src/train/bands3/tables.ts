@@ -18,7 +18,7 @@ export interface SlotBands {
 const DAY_TYPE_NAMES = ['weekday', 'weekend'] as const;
 
 /** The MOJO's band level of a measure's bound for a day type (MODEL-FORMAT "The MOJO"). */
-export function bandLevel(measure: HighMeasure | 'mean_24h' | 'kwh', bound: 'ref' | 'upper' | 'lower', dayType: number, dayTypes: 1 | 2): string {
+function bandLevel(measure: HighMeasure | 'mean_24h' | 'kwh', bound: 'ref' | 'upper' | 'lower', dayType: number, dayTypes: 1 | 2): string {
   return measure === 'kwh' || dayTypes === 1 ? `${measure}.${bound}` : `${measure}.${bound}.${DAY_TYPE_NAMES[dayType]}`;
 }
 

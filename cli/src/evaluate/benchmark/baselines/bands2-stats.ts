@@ -15,7 +15,7 @@ import { hhmm, quantile, type DayGrid } from '../../../train/day-grid.js';
  * three hours, which no normal day of a household does at the same time every day.
  */
 
-export const BAND_NAMES = [
+const BAND_NAMES = [
   'floor_15m.upper',
   'floor_15m.ref',
   'floor_1h.upper',
@@ -27,9 +27,9 @@ export const BAND_NAMES = [
   'kwh.lower',
   'kwh.upper',
 ] as const;
-export type BandName = (typeof BAND_NAMES)[number];
+type BandName = (typeof BAND_NAMES)[number];
 
-export interface FloorMethod {
+interface FloorMethod {
   /** Quantile of the slot's daily maxima (1 = the largest). */
   q: number;
   rel: number;
@@ -74,7 +74,7 @@ const floorMethod = z.object({ q: z.number(), rel: z.number(), add: z.number() }
  * A BandMethod as envelope.json's `method` records it (what `train` wrote): `retrain` trains its
  * candidate with the current model's parameters, and takes only a record of this shape.
  */
-export const bandMethodSchema = z.object({
+const bandMethodSchema = z.object({
   slotMinutes: z.number().int().positive(),
   poolMinutes: z.number().int().nonnegative(),
   leftOnW: z.number().positive(),
