@@ -132,10 +132,17 @@ async function main(): Promise<void> {
     const measured = new Set<string>();
     let early = 0;
     let extra = 0;
+    let other = 0;
     pb.onPush = (p) => {
-      const meter = String(p.body).replace('bench ', '');
+      const body = String(p.body);
+      // Not a fire (the high template is 'bench {meter}'): the "back to normal" message of an episode that ended.
+      if (!body.startsWith('bench ')) {
+        other++;
+        return;
+      }
+      const meter = body.slice('bench '.length);
       const ts = sentAt.get(meter);
-      // A push before its meter's fireAfter-th anomaly was sent, or a second one, is not the fire measured: counted apart.
+      // A fire before its meter's fireAfter-th anomaly was sent, or a second one, is not the fire measured: counted apart.
       if (ts === undefined) early++;
       else if (measured.has(meter)) extra++;
       else {
@@ -168,13 +175,13 @@ async function main(): Promise<void> {
     await app.stop();
     pb.onPush = undefined;
     const stats = latencies.length > 0 ? { p50: pct(latencies, 50), p99: pct(latencies, 99), max: Math.max(...latencies) } : undefined;
-    return { stats, n: latencies.length, expected, fireAt, early, extra };
+    return { stats, n: latencies.length, expected, fireAt, early, extra, other };
   }
 
   /** One path's latency line: percentiles only over fires measured, and how many of those expected. */
   const latencyText = (name: string, l: Awaited<ReturnType<typeof latency>>) => {
     const share = l.expected > 0 ? `${l.n} of ${l.expected} expected fires measured (${((100 * l.n) / l.expected).toFixed(1)}%)` : 'no fire expected';
-    const odd = l.early + l.extra > 0 ? `; ${l.early} pushes before their anomaly was sent, ${l.extra} repeated — not counted` : '';
+    const odd = `${l.early + l.extra > 0 ? `; ${l.early} fires before their anomaly was sent, ${l.extra} repeated — not counted` : ''}${l.other ? `; ${l.other} back-to-normal pushes besides` : ''}`;
     if (!l.stats) return `${name}: no fire measured, so no percentile (${share}${odd})`;
     return `${name} p50 ${l.stats.p50} ms, p99 ${l.stats.p99} ms (max ${l.stats.max} ms; ${share}${odd})`;
   };
