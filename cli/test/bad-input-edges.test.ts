@@ -164,9 +164,12 @@ const LEAK_CASES: LeakCase[] = [
   { args: ['--json', 'ksql', '-e', 'SHOW STREAMS;'], reached: (all) => expect(all).toMatch(/"errorCode": 40001/) },
   {
     args: ['doctor'],
-    reached: (_all, reqs) => expect(reqs.some((r) => r.startsWith('GET /subjects') && r.includes('"authorization":"Basic '))).toBe(true),
-    // Without MQTT: doctor with Home Assistant and an MQTT broker that refuses does not exit (left for doctor's owner).
-    env: { STREAM_SMARTS_MQTT_URL: '', STREAM_SMARTS_MQTT_USERNAME: '', STREAM_SMARTS_MQTT_PASSWORD: '' },
+    // With Home Assistant and an MQTT broker that refuses (doctor once waited on its reconnects for
+    // good), and a ksqlDB URL with user info, which doctor sends as the Basic header.
+    reached: (_all, reqs) => {
+      expect(reqs.some((r) => r.startsWith('GET /subjects') && r.includes('"authorization":"Basic '))).toBe(true);
+      expect(reqs.some((r) => r.startsWith('GET /info') && r.includes('"authorization":"Basic '))).toBe(true);
+    },
   },
   { args: ['config'], reached: (all) => expect(all).toMatch(/homeAssistant\.token/) },
 ];

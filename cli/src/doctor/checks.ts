@@ -37,6 +37,15 @@ function basicAuthHeader(auth?: { username: string; password: string }): Record<
 }
 
 async function getJson(url: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  // fetch refuses a URL with user info ("Request cannot be constructed from a URL that includes
+  // credentials", WHATWG Fetch): it becomes the Basic header, as KsqlClient does, unless one is given.
+  const u = new URL(url);
+  if (u.username || u.password) {
+    headers = { authorization: `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`, ...headers };
+    u.username = '';
+    u.password = '';
+    url = u.toString();
+  }
   const res = await fetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(TIMEOUT_MS) });
   const text = await res.text();
   let body: unknown = text;
@@ -204,11 +213,11 @@ export async function checkHomeAssistant(config: Config, loaded?: LoadedConfig):
     cfg = undefined;
   }
   const client = (cfg && homeAssistantClient(cfg)) || new HomeAssistantClient({ url: ha.url, token: ha.token, ...(ha.caFile ? { caFile: ha.caFile } : {}) });
+  let sinks: ReturnType<typeof buildSinks> = [];
   try {
     const state = await client.coreState();
-    const sinks = cfg ? buildSinks(cfg, {}, client) : [];
+    sinks = cfg ? buildSinks(cfg, {}, client) : [];
     const problems = (await checkRequirements(client, homeAssistantRequirements(sinks))).map((p) => p.problem);
-    for (const s of sinks) await s.close?.().catch(() => undefined);
     if (problems.length > 0) {
       return { name: 'Home Assistant', required: true, status: 'missing', detail: `${ha.url}: ${problems.join('; ')}`, fix: 'fix the entity or action ids (STREAM_SMARTS_HOME_ASSISTANT_*) or bring the device back online, then `stream-smarts notify --test`' };
     }
@@ -220,6 +229,10 @@ export async function checkHomeAssistant(config: Config, loaded?: LoadedConfig):
     }
     return { name: 'Home Assistant', required: true, status: 'missing', detail: `${ha.url}: ${msg}`, fix: 'check HOME_ASSISTANT_URL (and STREAM_SMARTS_HOME_ASSISTANT_CA_FILE for https) and that Home Assistant is running' };
   } finally {
+    // Every sink is closed, also when a check threw, and none may hold doctor open: an MQTT sink
+    // whose broker refuses keeps reconnecting until closed, and its close waits for nothing longer
+    // than a second here.
+    await Promise.all(sinks.map((s) => Promise.race([s.close?.().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())])));
     await client.close();
   }
 }
