@@ -87,4 +87,10 @@ describe('the ground-truth file', () => {
     expect(() => readTruth(f)).toThrow(`${f}: entry 1: scenario:`);
     expect(() => readTruth(join(work, 'nope.json'))).toThrow(/ground-truth file .*nope\.json does not exist/);
   });
+
+  it('refuses a time without its UTC offset rather than reading it as UTC', () => {
+    const f = join(work, 'naive-truth.json');
+    writeFileSync(f, JSON.stringify([{ scenario: 'heater-left-on', start: '2026-07-30T02:00:00', end: '2026-07-30T07:00:00+10:00' }]));
+    expect(() => readTruth(f)).toThrow(`${f}: entry 0: start: timestamp "2026-07-30T02:00:00" has no UTC offset (add Z or e.g. +10:00)`);
+  });
 });

@@ -1,14 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseInstant } from '@stream-smarts/contracts';
 import { SCENARIO_KINDS, type Scenario, type ScenarioKind } from '@stream-smarts/pi-collector';
 
-const instant = z.union([
-  z.number().int().nonnegative(),
-  z
-    .string()
-    .refine((s) => /^\d{10,16}$/.test(s) || (/^\d{4}-\d\d-\d\dT/.test(s) && Number.isFinite(Date.parse(s))), 'must be epoch milliseconds or an ISO-8601 time')
-    .transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s))),
-]);
+// The history reader's rule for timestamps (contracts parseInstant): epoch milliseconds, or ISO-8601
+// with its UTC offset — a time without one (2026-07-30T02:00) names no instant, and read as UTC it
+// would shift every event by the zone's offset without a word.
+const instant = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && v >= 0) return v;
+    ctx.addIssue({ code: 'custom', message: `${v} is not epoch milliseconds` });
+    return z.NEVER;
+  }
+  const r = parseInstant(v);
+  if (typeof r === 'string') {
+    ctx.addIssue({ code: 'custom', message: r });
+    return z.NEVER;
+  }
+  return r.ms;
+});
 
 const ScenarioSchema = z
   .object({ scenario: z.enum(SCENARIO_KINDS as unknown as [ScenarioKind, ...ScenarioKind[]]), start: instant, end: instant })
