@@ -63,6 +63,10 @@ describe('scoring alerts against the ground truth', () => {
     expect(r.days).toBe(14);
     expect(r.falseAlertsPerDay).toBeCloseTo(2 / 14, 10);
     expect(r.falseAlertsPerWeek).toBeCloseTo(1, 10);
+    // The same alerts over a history whose readings cover only 7 of the 14 days: per week of readings.
+    const gappy = scoreDetection(truth, [alert('fire', 'high', T0 + 10 * DAY)], { from: T0, to: T0 + 14 * DAY, scoredMs: 7 * DAY });
+    expect(gappy.days).toBe(7);
+    expect(gappy.falseAlertsPerWeek).toBeCloseTo(1, 10);
   });
 
   it('summarises per kind: detected/total, median and max minutes', () => {

@@ -34,6 +34,7 @@ interface KindSummary {
 }
 
 export interface DetectionReport {
+  /** Days of readings scored: the readings' intervals added up, so a history's gaps are not counted as quiet days. */
   days: number;
   scenarios: ScenarioResult[];
   byKind: KindSummary[];
@@ -57,7 +58,7 @@ function median(xs: number[]): number | null {
  * event time from its start. A new episode (a `fire`) is a false alert when no scenario, or the
  * hour after one, covers it. Pure: `evaluate` and the tests feed it alert lists.
  */
-export function scoreDetection(truth: readonly Scenario[], alerts: readonly Alert[], range: { from: number; to: number }): DetectionReport {
+export function scoreDetection(truth: readonly Scenario[], alerts: readonly Alert[], range: { from: number; to: number; scoredMs?: number }): DetectionReport {
   const sorted = [...alerts].sort((a, b) => a.at - b.at);
   const scenarios = truth.map((s): ScenarioResult => {
     const hit = sorted.find((a) => (a.type === 'fire' || a.type === 'repeat') && a.kind === EXPECTED_KIND[s.scenario] && a.at >= s.start && a.at <= s.end);
@@ -70,7 +71,8 @@ export function scoreDetection(truth: readonly Scenario[], alerts: readonly Aler
     return { scenario: k, total: of.length, detected: mins.length, medianMinutes: median(mins), maxMinutes: mins.length ? Math.max(...mins) : null };
   });
   const falseAlertTimes = sorted.filter((a) => a.type === 'fire' && !truth.some((s) => a.at >= s.start && a.at <= s.end + AFTERGLOW_MS)).map((a) => a.at);
-  const days = (range.to - range.from) / 86_400_000;
+  // Per week of readings, not of calendar: a history with gaps would otherwise halve the rate.
+  const days = (range.scoredMs ?? range.to - range.from) / 86_400_000;
   const perDay = days > 0 ? falseAlertTimes.length / days : 0;
   return { days, scenarios, byKind, falseAlerts: falseAlertTimes.length, falseAlertTimes, falseAlertsPerDay: perDay, falseAlertsPerWeek: perDay * 7 };
 }

@@ -44,7 +44,7 @@ async function labelledReadings(
   log: Logger,
   onReading: (r: Reading) => void,
   opts: { signal: AbortSignal; drain: () => Promise<void>; onProgress?: (done: number, total: number) => void },
-): Promise<{ truth: Scenario[]; from: number; to: number; readings: number }> {
+): Promise<{ truth: Scenario[]; from: number; to: number; readings: number; scoredMs: number }> {
   const timezone = model.file.timezone;
   const cs = collectorSettings(loaded);
   if (input.kind === 'generate') {
@@ -57,13 +57,15 @@ async function labelledReadings(
     // source yields between chunks, so progress shows and a signal stops it.
     const sources = [new SimulatorSource({ ...household, start: from - WARM_UP_MS, end: to, speed: Infinity })];
     let n = 0;
+    let scoredMs = 0;
     await readingsFrom(sources, { meterId: cs.meterId, intervalS: cs.intervalS, impulsesPerKwh: cs.impulsesPerKwh, timezone, skipWarmUp: false }, (r) => {
       if (r.ts <= from) return;
       n++;
+      scoredMs += r.interval_s * 1000;
       opts.onProgress?.(r.ts - from, to - from);
       onReading(r);
     }, opts.signal, opts.drain);
-    return { truth, from, to, readings: n };
+    return { truth, from, to, readings: n, scoredMs };
   }
   const truth = readTruth(input.truth);
   const source = createSource({ ...cs, source: 'replay' }, timezone, { replay: input.history, speed: 'max', ...(input.format ? { replayFormat: input.format } : {}) }, log, {
@@ -73,14 +75,16 @@ async function labelledReadings(
   let first: Reading | undefined;
   let last: Reading | undefined;
   let n = 0;
+  let scoredMs = 0;
   await readingsFrom(source, { meterId: cs.meterId, intervalS: cs.intervalS, impulsesPerKwh: cs.impulsesPerKwh, timezone }, (r) => {
     first ??= r;
     last = r;
     n++;
+    scoredMs += r.interval_s * 1000;
     onReading(r);
   }, opts.signal, opts.drain);
   if (!first || !last) throw new HistoryError(`${input.history} holds no readings past the first hour (the trailing hour fills first)`, 'give a history longer than an hour');
-  return { truth, from: first.ts - first.interval_s * 1000, to: last.ts, readings: n };
+  return { truth, from: first.ts - first.interval_s * 1000, to: last.ts, readings: n, scoredMs };
 }
 
 /** Replays a labelled history through run's pipeline (score → notifier alert core) and scores the alerts. */
@@ -89,7 +93,7 @@ export async function evaluate(o: { input: EvaluateInput; model: LoadedModel; lo
   const stage = createAlertStage({ loaded: o.loaded, log: o.log.child({}, { level: 'warn' }), sinks: [sink], timezone: o.model.file.timezone });
   const pipeline = new ReadingPipeline(o.model, stage.pipeline);
   const feeder = new SerialFeeder(pipeline, o.signal);
-  let span: { truth: Scenario[]; from: number; to: number };
+  let span: { truth: Scenario[]; from: number; to: number; scoredMs: number };
   try {
     span = await labelledReadings(o.input, o.model, o.loaded, o.log, (r) => feeder.push(r), {
       signal: o.signal ?? new AbortController().signal,
@@ -100,10 +104,10 @@ export async function evaluate(o: { input: EvaluateInput; model: LoadedModel; lo
   } finally {
     await stage.close();
   }
-  const { truth, from, to } = span;
+  const { truth, from, to, scoredMs } = span;
   const { fireAfter, fireWindowMs, lowFireAfter, lowFireWindowMs, repeatIntervalMs, resolveAfterMs } = stage.rules;
   return {
-    ...scoreDetection(truth, sink.alerts, { from, to }),
+    ...scoreDetection(truth, sink.alerts, { from, to, scoredMs }),
     from,
     to,
     readings: pipeline.counts.readings,
