@@ -33,6 +33,10 @@ export const bandTablesSchema = z
     const bad = (path: string[]) => ctx.addIssue({ code: 'custom', path, message: `must have ${t.dayTypes} day type${t.dayTypes === 1 ? '' : 's'}` });
     for (const m of HIGH_MEASURES) for (const b of ['ref', 'upper'] as const) if (t.high[m][b].length !== t.dayTypes) bad(['high', m, b]);
     for (const b of ['ref', 'lower'] as const) if (t.mean_24h[b].length !== t.dayTypes) bad(['mean_24h', b]);
+    // A model whose every upper band is "not used" can never raise a high alert: it would run,
+    // score every reading normal and stay quiet about a heater left on. Refused where it is loaded.
+    const canAlert = HIGH_MEASURES.some((m) => t.high[m].upper.some((day) => day.some((u) => !isNotUsed(u))));
+    if (!canAlert) ctx.addIssue({ code: 'custom', path: ['high'], message: `no measure can alert at any minute: every upper band is at or above ${0.9 * NOT_USED_W} W (not used); retrain the model` });
   });
 
 /** What the UDF jar's `envelope` command prints: the tables computed from bands.zip. */

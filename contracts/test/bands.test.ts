@@ -79,6 +79,13 @@ describe('a model is checked on load (MODEL-FORMAT "A model is checked on load")
     expect(() => loadModel(broken((b) => (b.mean_24h.lower[1]![600] = b.mean_24h.ref[1]![600]! + 1)))).toThrow(/mean_24h \(weekends\) at minute 600 \(10:00\) has lower .* above ref/);
     expect(() => loadModel(broken((b) => (b.high.step_20m.ref[0]![3] = b.high.step_20m.upper[0]![3]! + 5)))).toThrow(/step_20m \(weekdays\) at minute 3 \(00:03\) has ref .* above upper/);
     expect(() => loadModel(broken((b) => (b.kwh.lower[1439] = b.kwh.upper[1439]! + 1)))).toThrow(/kwh at minute 1439 \(23:59\) has lower .* above upper/);
+    // Every upper band out of physical range: a model that can never alert is refused, not run.
+    const never = (b: JarTables['bands']) => {
+      for (const m of Object.values(b.high)) for (const day of m.upper) day.fill(1e308);
+    };
+    expect(() => loadModel(broken(never))).toThrow(/bands\.high: no measure can alert at any minute: every upper band is at or above 90000 W \(not used\); retrain the model/);
+    // One measure left unused is a model's own choice, and loads.
+    expect(() => loadModel(broken((b) => b.high.step_45m.upper.forEach((d) => d.fill(1e308))))).not.toThrow();
   });
 
   it('refuses the old formats with the fix, and a missing or malformed file with its problem', () => {
