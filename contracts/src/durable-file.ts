@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, createWriteStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable, type Transform } from 'node:stream';
@@ -39,19 +39,19 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Replaces `path` with `data`, synchronously, with the guarantee above. */
-export function writeFileDurableSync(path: string, data: string | Uint8Array, o: DurableWriteOptions = {}): void {
-  const durable = o.durable ?? true;
+/** Fills a temporary name beside `path` through `fill`, flushes it, renames it into place; removes it on any failure. */
+function viaTempSync(path: string, fill: (tmp: string) => void, durable: boolean): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = tempNameFor(path);
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      // writeFileSync on a descriptor loops until every byte is written (writeSync may write fewer).
-      writeFileSync(fd, data);
-      if (durable) fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+    fill(tmp);
+    if (durable) {
+      const fd = openSync(tmp, 'r+');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
     }
     renameSync(tmp, path);
   } catch (e) {
@@ -59,6 +59,16 @@ export function writeFileDurableSync(path: string, data: string | Uint8Array, o:
     throw e;
   }
   if (durable) fsyncDir(dirname(path));
+}
+
+/** Replaces `path` with `data`, synchronously, with the guarantee above. */
+export function writeFileDurableSync(path: string, data: string | Uint8Array, o: DurableWriteOptions = {}): void {
+  viaTempSync(path, (tmp) => writeFileSync(tmp, data), o.durable ?? true);
+}
+
+/** Replaces `dest` with a copy of `src`, synchronously, with the guarantee above (a jar ksqlDB may load at any moment). */
+export function copyFileDurableSync(src: string, dest: string): void {
+  viaTempSync(dest, (tmp) => copyFileSync(src, tmp), true);
 }
 
 /** Writes through `write` to a temporary name beside `path`, flushes it, renames it into place; removes it on any failure. */

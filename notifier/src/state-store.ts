@@ -1,5 +1,5 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { writeFileDurableSync } from '@stream-smarts/contracts';
 import { z } from 'zod';
 import { EpisodeStateSchema, type EpisodeState } from './alert-core/episodes.js';
 
@@ -54,28 +54,10 @@ export function loadState(path: string): { state: NotifierState; problem?: strin
 }
 
 /**
- * Writes `text` to a temporary file and renames it over `path`: a reader, or a restart after
- * SIGKILL, sees the old file or the new, never half. With `durable` the file is flushed to disk
- * before the rename, so a power cut cannot lose it either.
- */
-export function writeFileAtomic(path: string, text: string, durable = true): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    if (durable) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
-/**
  * Saves the whole state atomically. The notifier does it once per consumer batch, with one fsync,
  * before it commits the batch's offsets; that one flush costs a few milliseconds, which a batch of
  * thousands of messages shares.
  */
 export function saveState(path: string, state: NotifierState, durable = true): void {
-  writeFileAtomic(path, JSON.stringify(state), durable);
+  writeFileDurableSync(path, JSON.stringify(state), { durable });
 }

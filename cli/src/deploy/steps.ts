@@ -1,7 +1,7 @@
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { fsyncDir, redactUrl, tempNameFor, type Logger } from '@stream-smarts/contracts';
+import { copyFileDurableSync, redactUrl, type Logger } from '@stream-smarts/contracts';
 import { FAILED_STATUSES, KsqlClient, KsqlError, entitySchemas, type RunningQuery } from '../ksql/client.js';
 import { createdObject, splitStatements } from '../ksql/statements.js';
 import type { BuildPlan } from '../udf/build.js';
@@ -69,32 +69,6 @@ export function buildStep(plan: BuildPlan, ctx: StepContext): Step {
   };
 }
 
-/**
- * Puts a copy of `src` at `dest` without `dest` ever holding part of a file: the bytes go to a
- * hidden temporary name in dest's directory, are fsynced, and the name is renamed over dest
- * (atomic within one directory, POSIX rename(2)); then the directory is fsynced. A ksqlDB that
- * still has the old jar open keeps reading the old inode, and a bind mount of the directory sees
- * the rename. The temporary name ends in neither .jar nor anything ksqlDB loads: its
- * UserFunctionLoader takes only paths ending ".jar" from ksql.extension.dir (confluentinc/ksql
- * 8.4.x ksqldb-engine/.../function/UserFunctionLoader.java). A failure removes the temporary file.
- */
-function copyFileAtomic(src: string, dest: string): void {
-  const tmp = tempNameFor(dest);
-  try {
-    copyFileSync(src, tmp);
-    const fd = openSync(tmp, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, dest);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  fsyncDir(dirname(dest));
-}
 
 /** The temporary name a remote copy goes to before `mv` puts it in place (beside dest, not ending in .jar). */
 function remoteTemp(dest: string): string {
@@ -132,8 +106,13 @@ export function shipSteps(target: Target, jar: string, ctx: StepContext): Step[]
       run: async () => {
         mkdirSync(dirname(dest), { recursive: true });
         // .previous is only read by a rollback, never loaded (not a .jar); written whole all the same.
-        if (existsSync(dest)) copyFileAtomic(dest, previous);
-        copyFileAtomic(jar, dest);
+        // The jar never holds part of a file: contracts' durable copy writes a hidden temporary name
+        // beside it and renames it over (POSIX rename(2)); a ksqlDB that still has the old jar open
+        // keeps reading the old inode. The temporary name does not end in .jar, and ksqlDB's
+        // UserFunctionLoader takes only paths ending ".jar" from ksql.extension.dir (confluentinc/ksql
+        // 8.4.x ksqldb-engine/.../function/UserFunctionLoader.java).
+        if (existsSync(dest)) copyFileDurableSync(dest, previous);
+        copyFileDurableSync(jar, dest);
         return `${dest} updated${existsSync(previous) ? `, previous kept as ${previous}` : ''}`;
       },
     },
@@ -196,7 +175,7 @@ export function rollbackSteps(target: Target, ctx: StepContext): Step[] {
         detail: `cp ${previous} ${dirname(jar)}/.${basename(jar)}.tmp-… && sync && mv .${basename(jar)}.tmp-… ${jar}`,
         run: async () => {
           if (!existsSync(previous)) throw new Error(`there is no ${previous} to roll back to (a deploy keeps one when it replaces a jar)`);
-          copyFileAtomic(previous, jar);
+          copyFileDurableSync(previous, jar);
           return `${jar} restored from ${previous}`;
         },
       };

@@ -44,6 +44,13 @@ fs.writeSync = (fd, data, ...rest) => {
 };
 fs.writeFileSync = (file, data, ...rest) => {
   if (typeof file === 'number') rotationWrite(file, data);
+  else if (TMP.test(String(file)) && typeof data === 'string' && Buffer.byteLength(data) >= 1000 && ++rotations === nth) {
+    armed = true;
+    if (at === 'write') {
+      writeFileSync(file, data.slice(0, Math.floor(data.length / 2)));
+      die();
+    }
+  }
   return writeFileSync(file, data, ...rest);
 };
 fs.renameSync = (from, to) => {
