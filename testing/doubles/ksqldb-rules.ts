@@ -27,6 +27,8 @@ export interface CatalogSource {
 /** A statement ksqlDB refuses: the text is the `message` of its KsqlStatementErrorMessage. */
 export class Refusal extends Error {}
 
+import type { ArgType, FunctionRegistry } from './ksqldb-functions.js';
+
 /**
  * System columns (ksqldb-common/src/main/java/io/confluent/ksql/schema/ksql/SystemColumns.java:
  * ROWTIME, ROWPARTITION, ROWOFFSET, WINDOWSTART, WINDOWEND).
@@ -120,8 +122,10 @@ export interface RuleContext {
   topicExists: (topic: string) => Promise<boolean>;
   /** The latest schema registered under a subject, or undefined. */
   subjectSchema: (subject: string) => Promise<string | undefined>;
-  /** Scalar functions the server knows (their return type is taken as DOUBLE, as ANOMOLY_POWER's is). */
-  functions: string[];
+  /** The functions the server knows: the loaded UDFs and the built-ins (./ksqldb-functions.ts). */
+  functions: FunctionRegistry;
+  /** ksql.persistence.default.format.value, from the server's config or the request's streamsProperties; ksqlDB's default is none. */
+  defaultValueFormat?: string;
 }
 
 export interface ParsedCreate {
@@ -212,6 +216,8 @@ interface SelectParts {
   windowed: boolean;
   groupBy: string[];
   partitionBy?: string;
+  where?: string;
+  having?: string;
 }
 
 function parseSelect(select: string): SelectParts | undefined {
@@ -241,7 +247,17 @@ function parseSelect(select: string): SelectParts | undefined {
   });
   const group = clause(/\bGROUP\s+BY\b/i);
   const partition = clause(/\bPARTITION\s+BY\b/i);
-  return { items, from: ident(fromName), windowed: at(/\bWINDOW\b/i) > iFrom, groupBy: group ? splitTop(group) : [], ...(partition ? { partitionBy: partition } : {}) };
+  const where = clause(/\bWHERE\b/i);
+  const having = clause(/\bHAVING\b/i);
+  return {
+    items,
+    from: ident(fromName),
+    windowed: at(/\bWINDOW\b/i) > iFrom,
+    groupBy: group ? splitTop(group) : [],
+    ...(partition ? { partitionBy: partition } : {}),
+    ...(where ? { where } : {}),
+    ...(having ? { having } : {}),
+  };
 }
 
 /** A bare (possibly qualified) column reference, upper-cased; undefined for any other expression. */
@@ -250,8 +266,10 @@ function columnRef(expr: string): string | undefined {
   return m ? ident(m[1]!) : undefined;
 }
 
-function typeOf(expr: string, cols: Column[], functions: string[]): string {
+function typeOf(expr: string, cols: Column[], functions: FunctionRegistry): string {
   const e = expr.trim();
+  if (/^\(([\s\S]*)\)$/.test(e) && closeParen(e, 0) === e.length - 1) return typeOf(e.slice(1, -1), cols, functions);
+  if (/^NULL$/i.test(e)) return '?';
   if (/^'.*'$/s.test(e)) return 'STRING';
   if (/^-?\d+$/.test(e)) return 'INTEGER';
   if (/^-?\d+\.\d*$/.test(e)) return 'DECIMAL';
@@ -276,13 +294,53 @@ function typeOf(expr: string, cols: Column[], functions: string[]): string {
     }
   }
   const call = /^(\w+)\s*\(([\s\S]*)\)$/.exec(e);
-  if (call) {
-    const fn = call[1]!.toUpperCase();
-    if (fn === 'COUNT') return 'BIGINT';
-    if (['MAX', 'MIN', 'SUM', 'LATEST_BY_OFFSET', 'EARLIEST_BY_OFFSET', 'COALESCE'].includes(fn)) return typeOf(splitTop(call[2]!)[0] ?? '', cols, functions);
-    if (functions.includes(fn)) return 'DOUBLE';
-  }
+  if (call && closeParen(e, call[1]!.length + (/^\w+(\s*)/.exec(e)![1]!.length)) === e.length - 1 && !NOT_FUNCTIONS.has(call[1]!.toUpperCase())) return resolveCall(call[1]!, call[2]!, cols, functions);
   return '?';
+}
+
+/** Words of ksqlDB's grammar (ksqldb-parser/.../SqlBase.g4) that a '(' can follow without a function call. */
+const NOT_FUNCTIONS = new Set(['CAST', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'AS', 'BETWEEN', 'LIKE', 'EXISTS', 'STRUCT', 'MAP', 'ARRAY', 'DECIMAL', 'VARCHAR', 'STRING', 'INTERVAL']);
+
+/**
+ * The type a call returns, the arguments' types first (ExpressionTypeManager.visitFunctionCall,
+ * ksqldb-execution/src/main/java/io/confluent/ksql/execution/util/ExpressionTypeManager.java); an
+ * aggregate without an argument (COUNT(*)) gets FunctionRegistry.DEFAULT_FUNCTION_ARG_SCHEMA, BIGINT.
+ * Throws Refusal with the registry's message (see ./ksqldb-functions.ts).
+ */
+function resolveCall(name: string, argText: string, cols: Column[], functions: FunctionRegistry): string {
+  const argsText = argText.trim() === '*' ? [] : splitTop(argText);
+  const args: ArgType[] = argsText.map((a) => {
+    const t = typeOf(a, cols, functions);
+    return t === '?' ? undefined : t;
+  });
+  try {
+    if (args.length === 0 && functions.isAggregate(name)) args.push('BIGINT');
+    return functions.resolve(name, args);
+  } catch (e) {
+    if (e instanceof Refusal) throw e;
+    throw new Refusal((e as Error).message);
+  }
+}
+
+/**
+ * Rule: every function called in an expression exists and accepts its arguments' types — for every
+ * call, also one nested in a CASE condition or in another call's arguments: "Can't find any
+ * functions with the name 'X'" (InternalFunctionRegistry.getUdfFactory, ksqldb-engine/.../function/
+ * InternalFunctionRegistry.java, and AggregateAnalyzer.visitFunctionCall; query-validation-tests/
+ * group-by.json "unknown function"), "Function 'x' does not accept parameters (...)" (UdfIndex,
+ * ksqldb-common/.../function/UdfIndex.java; udf-implicit-cast.json "string literal -> double",
+ * explode.json "explode shouldn't accept map").
+ */
+function checkCalls(expr: string, cols: Column[], functions: FunctionRegistry): void {
+  // String literals blanked so that a '(' in one is not a call.
+  const text = expr.replace(/'(?:''|[^'])*'/g, (s) => `'${'_'.repeat(s.length - 2)}'`);
+  for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+    if (NOT_FUNCTIONS.has(m[1]!.toUpperCase())) continue;
+    const open = m.index + m[0].length - 1;
+    const end = closeParen(expr, open);
+    if (end < 0) continue;
+    resolveCall(m[1]!, expr.slice(open + 1, end), cols, functions);
+  }
 }
 
 /**
@@ -296,8 +354,10 @@ function typeOf(expr: string, cols: Column[], functions: string[]): string {
  *     (ksqldb-engine/src/main/java/io/confluent/ksql/analyzer/Analyzer.java; query-validation-tests/
  *     elements.json, "non-join should reject ROWTIME/WINDOWSTART/WINDOWEND in projection"), and no
  *     alias that is one: "`ROWTIME` is a reserved column name. You cannot use it as an alias for a column.";
- *  3. the key columns (or the grouping expressions) are in the projection (see keysNotIncluded);
- *  4. the sink's key format holds its key columns (see checkKeyFormat); the sink inherits the
+ *  3. every function called in the projection, WHERE, GROUP BY, PARTITION BY and HAVING exists and
+ *     accepts its arguments (see checkCalls);
+ *  4. the key columns (or the grouping expressions) are in the projection (see keysNotIncluded);
+ *  5. the sink's key format holds its key columns (see checkKeyFormat); the sink inherits the
  *     source's key format unless WITH sets KEY_FORMAT or FORMAT.
  */
 export function checkCreateAsSelect(c: ParsedCreate, ctx: RuleContext): CatalogSource | undefined {
@@ -313,6 +373,10 @@ export function checkCreateAsSelect(c: ParsedCreate, ctx: RuleContext): CatalogS
       if (ref !== name) throw new Refusal(`\`${name}\` is a reserved column name. You cannot use it as an alias for a column.`);
       throw new Refusal(`Reserved column name in select: \`${name}\`. Please remove or alias the column.`);
     }
+  }
+
+  for (const expr of [...sel.items.map((i) => i.expr), sel.where, ...sel.groupBy, sel.partitionBy, sel.having]) {
+    if (expr) checkCalls(expr, source.columns, ctx.functions);
   }
 
   const star = sel.items.some((i) => /^(\w+\.)?\*$/.test(i.expr.trim()));
@@ -359,6 +423,14 @@ export function checkCreateAsSelect(c: ParsedCreate, ctx: RuleContext): CatalogS
 
 /**
  * Checks a CREATE STREAM/TABLE over a topic and returns the source it makes. Rules, in order:
+ *  0. a value format: VALUE_FORMAT or FORMAT in the WITH clause, else the config
+ *     ksql.persistence.default.format.value (default: none) — "Statement is missing the
+ *     'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the
+ *     'ksql.persistence.default.format.value' config." (DefaultFormatInjector.getDefaultValueFormat,
+ *     ksqldb-engine/src/main/java/io/confluent/ksql/format/DefaultFormatInjector.java, the first
+ *     injector of Injectors.NO_TOPIC_DELETE; query-validation-tests/formats.json "missing value
+ *     format"). The key format defaults to ksql.persistence.default.format.key, KAFKA (KsqlConfig).
+ *     CREATE ... AS SELECT is no CreateSource and inherits its formats;
  *  1. value columns: with none declared and a format that reads its schema from Schema Registry,
  *     the subject `<topic>-value` must hold one — else SchemaRegistryTopicSchemaSupplier.notFound
  *     (ksqldb-engine/src/main/java/io/confluent/ksql/schema/ksql/inference/SchemaRegistryTopicSchemaSupplier.java;
@@ -372,9 +444,20 @@ export function checkCreateAsSelect(c: ParsedCreate, ctx: RuleContext): CatalogS
  * Schema inference comes first because DefaultSchemaInjector runs before the statement is planned
  * (RequestValidator.validate: injector.inject, then distributedStatementValidator.create).
  */
+/** Rule 0 of checkCreateSource; exported for the double, which checks it before whether the source exists (the injectors run before DistributingExecutor.checkIfNotExistsResponse). */
+export function checkValueFormat(c: ParsedCreate, ctx: RuleContext): string {
+  const format = c.props['FORMAT'] ?? c.props['VALUE_FORMAT'] ?? ctx.defaultValueFormat;
+  if (format === undefined) {
+    throw new Refusal(
+      "Statement is missing the 'VALUE_FORMAT' property from the WITH clause. Either provide one or set a default via the 'ksql.persistence.default.format.value' config.",
+    );
+  }
+  return format.toUpperCase();
+}
+
 export async function checkCreateSource(c: ParsedCreate, ctx: RuleContext): Promise<CatalogSource> {
   const topic = c.props['KAFKA_TOPIC'] ?? c.name;
-  const valueFormat = (c.props['VALUE_FORMAT'] ?? c.props['FORMAT'] ?? 'JSON').toUpperCase();
+  const valueFormat = checkValueFormat(c, ctx);
   const keyFormat = (c.props['KEY_FORMAT'] ?? c.props['FORMAT'] ?? 'KAFKA').toUpperCase();
   let columns = c.declared;
   if (!columns.some((col) => !col.key) && INFERRING_FORMATS.includes(valueFormat)) {

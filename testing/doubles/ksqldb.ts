@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadModel, MODEL_FORMAT } from '@stream-smarts/contracts';
-import { Refusal, checkCreateAsSelect, checkCreateSource, parseCreate, type CatalogSource, type RuleContext } from './ksqldb-rules.js';
+import { FunctionRegistry, udfsOfSources, type FunctionFactory } from './ksqldb-functions.js';
+import { Refusal, checkCreateAsSelect, checkCreateSource, checkValueFormat, parseCreate, type CatalogSource, type RuleContext } from './ksqldb-rules.js';
 
 /**
  * A stand-in for a ksqlDB 8.4 server, which cannot run here (its jars are on Confluent's Maven
@@ -21,12 +23,26 @@ import { Refusal, checkCreateAsSelect, checkCreateSource, parseCreate, type Cata
  *    "message", "statementText", "entities"} — KsqlResource.handleKsqlStatements answers
  *    Errors.badStatement(e.getRawUnloggedDetails(), ...) for a KsqlStatementException, and the
  *    engine wraps every planning error in one (EngineExecutor);
+ *  - a request is validated whole before any of it runs: KsqlResource.handleKsqlStatements parses
+ *    every statement (ksqlEngine.parse), then RequestValidator.validate runs each, in order, against
+ *    a sandbox of the engine that carries the earlier ones' effects
+ *    (ksqldb-rest-app/src/main/java/io/confluent/ksql/rest/server/validation/RequestValidator.java),
+ *    and only then does the handler execute them; so a request whose second statement is refused
+ *    creates nothing, and the answer is the refusal of the first bad statement;
  *  - statements run through the command topic: the response carries the status reached within
  *    ksql.server.command.response.timeout.ms (DistributingExecutor: tryWaitForFinalStatus), which
  *    is QUEUED "Statement written to command topic" (CommandStatusFuture.INITIAL_STATUS) for a slow
  *    one; then GET /status/<type>/<entity>/<action> (ServerVerticle route, StatusResource) answers
  *    the CommandStatus {status, message, queryId}: EXECUTING "Executing statement", then SUCCESS or
- *    ERROR (InteractiveStatementExecutor), or 404 "Command not found". Command ids are
+ *    ERROR (InteractiveStatementExecutor), or 404 "Command not found". A command that passed
+ *    validation and fails in the command runner (`failInExecution`) ends ERROR, its message the
+ *    exception's stack trace (InteractiveStatementExecutor.handleStatementWithTerminatedQueries:
+ *    ExceptionUtil.stackTraceToString; the double gives its first line, the frames omitted), set with
+ *    putStatus, not putFinalStatus, so the response waits out the timeout and answers that ERROR, 200.
+ *    The double never answers PARSING: a CREATE is a planned command (ValidatedCommandFactory
+ *    .createForPlannedQuery: Command.of(plan)), which InteractiveStatementExecutor.executePlan runs
+ *    from EXECUTING; only a command without a plan (TERMINATE, PAUSE, RESUME, ALTER SYSTEM) passes
+ *    through PARSING "Parsing statement", and the double runs none of those. Command ids are
  *    "<type>/`<NAME>`/<action>" (CommandId.toString, SourceName quoted by FormatOptions.none();
  *    RestApiTest.shouldExecuteStatusRequest uses "stream/`NAME`/create");
  *  - CREATE ... IF NOT EXISTS of a source that exists → a WarningEntity "Cannot add stream `X`: A
@@ -50,16 +66,30 @@ import { Refusal, checkCreateAsSelect, checkCreateSource, parseCreate, type Cata
  *    valid, else logged (`udf.problems`) while the old model keeps scoring. The double checks what
  *    it can without h2o-genmodel: format, the contentHash against bands.zip's SHA-256, and the
  *    tables (contracts loadModel); the UDF also recomputes the tables from the MOJO;
- *  - GET /healthcheck → HealthCheckResponse {"isHealthy", "details"}; GET /info → ServerInfo;
+ *  - GET /healthcheck → 200 and HealthCheckResponse {"isHealthy", "details": {metastore, kafka,
+ *    commandRunner: {"isHealthy"}}, "serverState": "READY"} — 200 also when not healthy:
+ *    HealthCheckResource.checkHealth answers EndpointResponse.ok(...) whatever HealthCheckAgent
+ *    .checkHealth found (ksqldb-rest-app/.../rest/server/resources/HealthCheckResource.java,
+ *    .../rest/healthcheck/HealthCheckAgent.java); GET /info → ServerInfo;
  *    while the server is not ready, every endpoint answers 503 with error_code 50302 "KSQL is not yet
  *    ready to serve requests." (ServerStateHandler, ServerState, Errors.ERROR_CODE_SERVER_NOT_READY).
+ * Functions are resolved by ./ksqldb-functions.ts: the UDFs of udf-java read from its Java sources'
+ * annotations, the built-ins from ksqlDB's source; DESCRIBE FUNCTION lists every overload.
  * Statements are checked by the rules in ./ksqldb-rules.ts (each cites the ksqlDB file it copies)
  * against a catalogue of streams and tables, and of topics and subjects: its own sets, or — given
  * `kafka` and `schemaRegistryUrl` — a real Kafka broker and a Schema Registry, as ksqlDB asks them.
  */
 export interface KsqlDbDoubleOptions {
-  /** UDFs the server "loaded" from its extension directory at its last start. */
+  /**
+   * UDFs the server "loaded" from its extension directory at its last start, with the version its
+   * DESCRIBE FUNCTION reports. A name of udf-java's means its jar is loaded: every UDF of the jar
+   * (read from udf-java/src/main/java), with this version. Empty: no jar, only the built-ins.
+   */
   functions?: () => { name: string; version: string }[];
+  /** The server's ksql.persistence.default.format.value (ksqlDB's default: none). */
+  defaultValueFormat?: string;
+  /** Statements that pass validation and then fail in the command runner with this message: status ERROR, nothing created. */
+  failInExecution?: { match: RegExp; message: string };
   /** Statements whose text matches this are refused with the given message. */
   refuse?: { match: RegExp; message: string };
   /** Queries that come up in this state (a KsqlQueryStatus: ERROR, UNRESPONSIVE, PAUSED) instead of RUNNING; asked at every SHOW QUERIES. */
@@ -148,6 +178,20 @@ function loadUdfModel(dir: string): string {
   return actual;
 }
 
+/** The jar's UDFs as udf-java's sources declare them, read once. */
+let jarUdfs: FunctionFactory[] | undefined;
+const JAR_PATH = '/etc/ksqldb/ext/stream-smarts-udf.jar';
+function udfJar(): FunctionFactory[] {
+  jarUdfs ??= udfsOfSources(fileURLToPath(new URL('../../udf-java/src/main/java/', import.meta.url)), JAR_PATH);
+  return jarUdfs;
+}
+
+/** Where a statement is checked: the engine's catalogue, or RequestValidator's sandbox of it. */
+interface Catalog {
+  sources: Map<string, CatalogSource>;
+  topics: Set<string>;
+}
+
 interface Command {
   polls: number;
   final: { status: string; message: string; queryId: string | null };
@@ -231,13 +275,26 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     }
   };
 
-  const hasFunction = (name: string) => (name === 'ANOMOLY_POWER_MODEL' && opts.udfModel !== undefined) || (opts.functions?.() ?? []).some((f) => f.name.toUpperCase() === name);
+  /** The loaded functions now: the jar's UDFs when `functions` names one of them (or `udfModel` is given), and the built-ins. */
+  const loaded = (): { registry: FunctionRegistry; version?: string } => {
+    const listed = opts.functions?.() ?? [];
+    const jar = udfJar();
+    const unknown = listed.filter((f) => !jar.some((u) => u.name.toUpperCase() === f.name.toUpperCase()));
+    if (unknown.length > 0) throw new Error(`the ksqlDB double loads only the UDFs of udf-java (${jar.map((u) => u.name.toUpperCase()).join(', ')}), not ${unknown.map((f) => f.name).join(', ')}`);
+    const version = listed[0]?.version;
+    return { registry: new FunctionRegistry(listed.length > 0 || opts.udfModel ? jar : []), ...(version !== undefined ? { version } : {}) };
+  };
 
-  const ctx: RuleContext = {
-    sources,
-    functions: [],
+  const ctxFor = (cat: Catalog, functions: FunctionRegistry, streamsProperties: Record<string, unknown>): RuleContext => ({
+    sources: cat.sources,
+    functions,
+    ...(() => {
+      // A request's streamsProperties override the server's config (SessionConfig.getConfig(true)).
+      const f = streamsProperties['ksql.persistence.default.format.value'] ?? opts.defaultValueFormat;
+      return typeof f === 'string' ? { defaultValueFormat: f } : {};
+    })(),
     topicExists: async (topic) => {
-      if (state.topics.has(topic)) return true;
+      if (cat.topics.has(topic)) return true;
       if (!kafka) return false;
       const admin = kafka.admin();
       await admin.connect();
@@ -254,7 +311,7 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
       if (!res.ok) throw new Error(`Schema Registry answered ${res.status}`);
       return ((await res.json()) as { schema: string }).schema;
     },
-  };
+  });
 
   const json = (res: ServerResponse, status: number, body: unknown, type = 'application/vnd.ksql.v1+json') => {
     res.writeHead(status, { 'content-type': type });
@@ -273,9 +330,15 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     return { '@type': field, statementText: text, [field]: entries, warnings: [] };
   };
 
-  const handleStatement = async (text: string): Promise<{ entity?: unknown; error?: string }> => {
-    statements.push(text);
-    ctx.functions = (opts.functions?.() ?? []).map((f) => f.name.toUpperCase());
+  /**
+   * Checks a statement against `cat`, and with `execute` runs it: RequestValidator.validate's pass
+   * over a sandbox (execute false, the sandbox catalogue taking the statement's effect), then the
+   * handler's (execute true, the engine's catalogue).
+   */
+  const handleStatement = async (text: string, cat: Catalog, execute: boolean, streamsProperties: Record<string, unknown>): Promise<{ entity?: unknown; error?: string }> => {
+    const { registry, version } = loaded();
+    const ctx = ctxFor(cat, registry, streamsProperties);
+    const sources = cat.sources;
     if (opts.refuse && opts.refuse.match.test(text)) return { error: opts.refuse.message };
     const trimmed = text.trim().replace(/;$/, '');
     const listing = /^(?:SHOW|LIST)\s+(STREAMS|TABLES)$/i.exec(trimmed);
@@ -296,29 +359,27 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     }
     const describe = /^DESCRIBE\s+FUNCTION\s+(\w+)$/i.exec(trimmed);
     if (describe) {
-      const name = describe[1]!.toUpperCase();
-      const fn = (opts.functions?.() ?? []).find((f) => f.name.toUpperCase() === name);
-      if (!fn) return { error: `Can't find any functions with the name '${name}'` };
-      return {
-        entity: {
-          '@type': 'describe_function',
-          statementText: text,
-          name,
-          description: 'Scores a power reading against the trained envelope.',
-          author: 'stream-smarts',
-          version: fn.version,
-          path: '/etc/ksqldb/ext/stream-smarts-udf.jar',
-          functions: [
-            { arguments: [{ name: 'hour', type: 'DOUBLE', description: 'hour of day', isVariadic: false }, { name: 'kwh', type: 'DOUBLE', description: 'Wh/h', isVariadic: false }], returnType: 'DOUBLE', description: '' },
-          ],
-          type: 'SCALAR',
-          warnings: [],
-        },
-      };
+      // DescribeFunctionExecutor (ksqldb-rest-app/.../rest/server/execution/DescribeFunctionExecutor.java):
+      // every overload of the function (UdfFactory.eachFunction), an unknown name refused by getUdfFactory.
+      try {
+        const name = describe[1]!;
+        const fromJar = udfJar().some((u) => u.name.toUpperCase() === name.toUpperCase());
+        return { entity: registry.describe(name, text, fromJar ? version : undefined) };
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
     }
     const create = parseCreate(trimmed);
     if (!create) return { error: `line 1:1: Syntax error at or near '${trimmed.split(/\s+/)[0]}'` };
     const kindWord = create.kind === 'STREAM' ? 'stream' : 'table';
+    // The injectors (DefaultFormatInjector first) run before DistributingExecutor looks for an existing source.
+    if (!create.select) {
+      try {
+        checkValueFormat(create, ctx);
+      } catch (e) {
+        return { error: (e as Error).message };
+      }
+    }
     const existing = sources.get(create.name);
     if (existing && !create.orReplace) {
       if (create.ifNotExists) return { entity: { '@type': 'warning_entity', statementText: text, message: `Cannot add ${kindWord} \`${create.name}\`: A ${kindWord} with the same name already exists.` } };
@@ -334,6 +395,12 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     }
     // Outside the modelled statements: accept, keyed by the name, as before.
     made ??= { kind: create.kind, name: create.name, topic: create.props['KAFKA_TOPIC'] ?? create.name, keyFormat: 'KAFKA', valueFormat: 'JSON', windowed: false, columns: [] };
+    if (!execute) {
+      // The sandbox takes the statement's effect, for the next statements of the request.
+      sources.set(create.name, made);
+      if (create.select || 'PARTITIONS' in create.props) cat.topics.add(made.topic);
+      return {};
+    }
     if (create.select && opts.udfModel && /\bANOMOLY_POWER\s*\(/i.test(text)) {
       // ksqlDB configures the function for the new query; the UDF loads its model.path then.
       try {
@@ -349,12 +416,17 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
       state.topics.add(made.topic);
     }
     const commandId = `${kindWord}/\`${create.name}\`/create`;
-    const final = { status: 'SUCCESS', message: made.queryId ? `Created query with ID ${made.queryId}` : `${create.kind === 'STREAM' ? 'Stream' : 'Table'} created`, queryId: made.queryId ?? null };
+    const fails = opts.failInExecution?.match.test(text) ? opts.failInExecution.message : undefined;
+    const final =
+      fails !== undefined
+        ? { status: 'ERROR', message: `io.confluent.ksql.util.KsqlStatementException: ${fails}\n`, queryId: null }
+        : { status: 'SUCCESS', message: made.queryId ? `Created query with ID ${made.queryId}` : `${create.kind === 'STREAM' ? 'Stream' : 'Table'} created`, queryId: made.queryId ?? null };
     const slow = Boolean(opts.slow?.test(text));
     const stuck = Boolean(opts.stuck?.test(text));
     commands.set(commandId, { polls: 0, final, stuck });
-    // The command runs in the background; a stuck one never gets there.
-    if (!stuck) sources.set(create.name, made);
+    // The command runs in the background; a stuck one never gets there, a failing one creates nothing.
+    if (!stuck && fails === undefined) sources.set(create.name, made);
+    if (fails !== undefined && made.queryId) state.topics.delete(made.topic);
     const status = slow || stuck ? { status: 'QUEUED', message: 'Statement written to command topic', queryId: null } : final;
     return {
       entity: { '@type': 'currentStatus', statementText: text, commandId, commandStatus: status, commandSequenceNumber: statements.length, warnings: [] },
@@ -365,7 +437,10 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     if (!state.ready) return json(res, 503, { '@type': 'generic_error', error_code: 50302, message: 'KSQL is not yet ready to serve requests.' }, 'application/json');
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (req.method === 'GET' && path === '/healthcheck') {
-      return json(res, state.healthy ? 200 : 503, { isHealthy: state.healthy, details: { metastore: { isHealthy: state.healthy }, kafka: { isHealthy: state.healthy } } }, 'application/json');
+      // 200 whether healthy or not (HealthCheckResource.checkHealth: EndpointResponse.ok); the
+      // details are HealthCheckAgent's three checks, serverState its CommandRunner's ServerState.
+      const detail = { isHealthy: state.healthy };
+      return json(res, 200, { isHealthy: state.healthy, details: { metastore: detail, kafka: detail, commandRunner: detail }, serverState: 'READY' }, 'application/json');
     }
     if (req.method === 'GET' && path === '/info') {
       return json(res, 200, { KsqlServerInfo: { version: '8.4.0', kafkaClusterId: 'double', ksqlServiceId: 'stream_smarts_', serverStatus: 'RUNNING' } }, 'application/json');
@@ -380,16 +455,24 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
       return json(res, 200, cmd.final);
     }
     if (req.method === 'POST' && path === '/ksql') {
-      let body: { ksql?: string };
+      let body: { ksql?: string; streamsProperties?: Record<string, unknown> };
       try {
-        body = JSON.parse(raw) as { ksql?: string };
+        body = JSON.parse(raw) as typeof body;
       } catch {
         return json(res, 400, { '@type': 'generic_error', error_code: 40000, message: 'Invalid JSON in request' });
       }
       const parts = (body.ksql ?? '').split(/;\s*(?=\S|$)/).map((s) => s.trim()).filter(Boolean).map((s) => `${s};`);
+      const props = body.streamsProperties ?? {};
+      statements.push(...parts);
+      // RequestValidator.validate over every statement, against a sandbox, before any runs (see the header).
+      const sandbox: Catalog = { sources: new Map(sources), topics: new Set(state.topics) };
+      for (const text of parts) {
+        const r = await handleStatement(text, sandbox, false, props);
+        if (r.error) return statementError(res, text, r.error);
+      }
       const entities: unknown[] = [];
       for (const text of parts) {
-        const r = await handleStatement(text);
+        const r = await handleStatement(text, { sources, topics: state.topics }, true, props);
         if (r.error) return statementError(res, text, r.error);
         entities.push(r.entity);
       }
@@ -432,7 +515,11 @@ export async function startKsqlDbDouble(opts: KsqlDbDoubleOptions = {}): Promise
     for (const [k, it] of items.entries()) {
       if (!it) return json(res, 500, { '@type': 'generic_error', error_code: 50000, message: `the ksqlDB double evaluates only ANOMOLY_POWER_MODEL() in a pull query, not: ${m[1]}` }, 'application/json');
       const fn = it[1]!.toUpperCase();
-      if (!hasFunction(fn)) return json(res, 400, { '@type': 'statement_error', error_code: 40001, message: `Can't find any functions with the name '${fn}'`, statementText: sql, entities: [] }, 'application/json');
+      try {
+        loaded().registry.resolve(fn, []);
+      } catch (e) {
+        return json(res, 400, { '@type': 'statement_error', error_code: 40001, message: (e as Error).message, statementText: sql, entities: [] }, 'application/json');
+      }
       if (fn !== 'ANOMOLY_POWER_MODEL') return json(res, 500, { '@type': 'generic_error', error_code: 50000, message: `the ksqlDB double evaluates only ANOMOLY_POWER_MODEL() in a pull query, not ${fn}()` }, 'application/json');
       columns.push(it[2]?.toUpperCase() ?? `KSQL_COL_${k}`);
     }
