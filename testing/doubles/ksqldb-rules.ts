@@ -139,6 +139,11 @@ export interface ParsedCreate {
   select?: string;
 }
 
+/** A type as written → as ksqlDB prints it: INT is INTEGER, VARCHAR is STRING (SqlPrimitiveType.of, ksqldb-udf/.../schema/ksql/types/SqlPrimitiveType.java). */
+function sqlTypeName(t: string): string {
+  return t.toUpperCase().replace(/^INT$/, 'INTEGER').replace(/^VARCHAR$/, 'STRING');
+}
+
 export function parseCreate(text: string): ParsedCreate | undefined {
   const m = /^CREATE\s+(OR\s+REPLACE\s+)?(?:SOURCE\s+)?(STREAM|TABLE)\s+(IF\s+NOT\s+EXISTS\s+)?(`[^`]+`|\w+)\s*([\s\S]*)$/i.exec(text);
   if (!m) return undefined;
@@ -148,7 +153,7 @@ export function parseCreate(text: string): ParsedCreate | undefined {
     const end = closeParen(rest, 0);
     for (const def of splitTop(rest.slice(1, end))) {
       const d = /^(`[^`]+`|\w+)\s+(\w+(?:\s*<[^>]*>|\s*\([^)]*\))?)\s*(PRIMARY\s+KEY|KEY|HEADERS?.*)?$/i.exec(def);
-      if (d) declared.push({ name: ident(d[1]!), type: d[2]!.toUpperCase().replace('VARCHAR', 'STRING'), key: /KEY/i.test(d[3] ?? '') });
+      if (d) declared.push({ name: ident(d[1]!), type: sqlTypeName(d[2]!), key: /KEY/i.test(d[3] ?? '') });
     }
     rest = rest.slice(end + 1).trim();
   }
@@ -276,7 +281,7 @@ function typeOf(expr: string, cols: Column[], functions: FunctionRegistry): stri
   const ref = columnRef(e);
   if (ref) return SYSTEM_COLUMNS.includes(ref) ? 'BIGINT' : (cols.find((c) => c.name === ref)?.type ?? '?');
   const cast = /^CAST\s*\([\s\S]*\s+AS\s+(\w+)\s*\)$/i.exec(e);
-  if (cast) return cast[1]!.toUpperCase().replace('VARCHAR', 'STRING');
+  if (cast) return sqlTypeName(cast[1]!);
   // A CASE has the type of its results (ksqldb-execution's ExpressionTypeManager.visitSearchedCaseExpression):
   // the first THEN at the CASE's own level, not one of a CASE nested in a condition.
   if (/^CASE\b/i.test(e)) {
