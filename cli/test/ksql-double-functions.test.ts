@@ -98,7 +98,7 @@ describe('function resolution (UdfIndex, InternalFunctionRegistry, ExpressionTyp
 
 describe('DESCRIBE FUNCTION (DescribeFunctionExecutor)', () => {
   it('lists every overload of ANOMOLY_POWER with the names, types and descriptions of the UDF’s annotations, and the loaded jar’s version', async () => {
-    const [d] = (await client.execute('DESCRIBE FUNCTION ANOMOLY_POWER;')) as [Record<string, unknown> & { functions: { arguments: { name: string; type: string }[]; returnType: string; description: string }[] }];
+    const [d] = (await client.execute('DESCRIBE FUNCTION ANOMOLY_POWER;')) as unknown as [Record<string, unknown> & { functions: { arguments: { name: string; type: string }[]; returnType: string; description: string }[] }];
     expect(d).toMatchObject({ '@type': 'describe_function', name: 'ANOMOLY_POWER', author: 'stream-smarts', version: JAR.version, type: 'SCALAR', path: '/etc/ksqldb/ext/stream-smarts-udf.jar' });
     expect(String(d['description'])).toMatch(/^Scores an electricity meter reading against the household's usual levels/);
     expect(d.functions.map((f) => f.arguments.map((a) => `${a.type} ${a.name}`).join(', '))).toEqual([
@@ -108,7 +108,7 @@ describe('DESCRIBE FUNCTION (DescribeFunctionExecutor)', () => {
       'INT minute, DOUBLE floor_15m, DOUBLE floor_1h, DOUBLE floor_3h, DOUBLE mean_24h',
     ]);
     expect(d.functions.every((f) => f.returnType === 'DOUBLE' && f.description.length > 0)).toBe(true);
-    const [m] = (await client.execute('DESCRIBE FUNCTION ANOMOLY_POWER_MODEL;')) as [{ functions: { arguments: unknown[]; returnType: string }[] }];
+    const [m] = (await client.execute('DESCRIBE FUNCTION ANOMOLY_POWER_MODEL;')) as unknown as [{ functions: { arguments: unknown[]; returnType: string }[] }];
     expect(m.functions).toEqual([expect.objectContaining({ arguments: [], returnType: 'VARCHAR' })]);
     // The other spelling is in the same jar.
     await client.execute('DESCRIBE FUNCTION ANOMALY_POWER;');

@@ -363,7 +363,7 @@ const typeHash = (p: ParamType) => TYPE_HASH[p] ?? (Math.imul(31, 1) + stringHas
  * java.util.HashMap keyed by the List<ParamType> of parameters: by bucket ((h ^ h >>> 16) & (capacity
  * - 1), capacity 16 doubled while more than 3/4 full), then in the order they were added.
  */
-export function ksqlOrder(overloads: Overload[]): Overload[] {
+function ksqlOrder(overloads: Overload[]): Overload[] {
   let capacity = 16;
   while (overloads.length > capacity * 0.75) capacity *= 2;
   const bucket = (o: Overload) => {
