@@ -54,7 +54,8 @@ deploy: build ## build the jar, ship it to the compose stack's ksqlDB, apply ksq
 up: ## start the docker-compose stack (Kafka, Schema Registry, ksqlDB, notifier) and wait until it is healthy
 	docker compose up -d --wait
 
-e2e: setup ## the full stack on Docker end to end: up, deploy, the 2018 reading to ANOMOLY_POWER and the notifier, down (scripts/e2e.sh)
+e2e: setup ## the full stack on Docker end to end: up, deploy, the 2018 reading to ANOMOLY_POWER and the notifier, down (scripts/e2e.sh); CP_VERSION=<release> for another Confluent Platform
+	@# CP_VERSION (make e2e CP_VERSION=8.3.1, the environment or .env; else docker-compose.yml's default) reaches compose and deploy unchanged.
 	scripts/e2e.sh
 
 down: ## stop the docker-compose stack

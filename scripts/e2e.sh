@@ -11,6 +11,10 @@
 # It needs Docker with Compose v2, Node.js 20 and the built CLI (make setup), and a Java 17 + Maven
 # or Docker's Maven image for the jar. Exit status 0 only when every check holds.
 # E2E_WORKDIR runs it beside another docker-compose.yml (its tests do, with the Docker double).
+# The Confluent Platform version is the one setting CP_VERSION (make e2e CP_VERSION=8.3.1, the
+# environment or .env), else docker-compose.yml's default: compose tags the images with it and
+# deploy's Docker build of the UDF compiles against the same ksqlDB API (cli/src/udf/confluent-version.ts).
+# It is left for both to resolve, never re-set here, so a CP_VERSION in .env is not overridden.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "${E2E_WORKDIR:-$ROOT}"
@@ -43,6 +47,9 @@ cleanup() {
 "$E2E_DOCKER" compose version >/dev/null 2>&1 || { echo "e2e: needs Docker with the Compose v2 plugin (\`docker compose version\` failed); install it, or run make test, which needs neither" >&2; exit 2; }
 [[ -f "$ROOT/cli/dist/main.js" ]] || { echo "e2e: cli/dist/main.js is missing: run make setup first" >&2; exit 2; }
 trap cleanup EXIT
+
+CP=$(node --input-type=module -e "const { confluentVersion } = await import(process.argv[1]); const c = confluentVersion(); console.log(c.version + ' (' + c.source + ')')" "$ROOT/cli/dist/udf/confluent-version.js")
+say "Confluent Platform $CP"
 
 say "docker compose up -d --wait"
 "$E2E_DOCKER" compose up -d --wait --build

@@ -101,6 +101,9 @@ describe('make e2e (scripts/e2e.sh) with the Docker double', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/e2e: every check passed/);
     const f = join(work, 'docker-compose.yml');
+    // The one Confluent version, as compose and deploy resolve it, from the compose file it runs beside.
+    const cp = /confluentinc\/cp-ksqldb-server:\$\{CP_VERSION:-([^}]+)\}/.exec(readFileSync(f, 'utf8'))![1]!;
+    expect(r.stderr).toContain(`== Confluent Platform ${cp} (the default in ${f})`);
     expect(docker.filter((c) => !c.startsWith('compose logs'))).toEqual([
       'compose version',
       'compose up -d --wait --build',

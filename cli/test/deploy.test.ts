@@ -18,6 +18,8 @@ const CONTENT_HASH = (JSON.parse(readFileSync(join(MODEL, 'envelope.json'), 'utf
 const POM_VERSION = /<artifactId>stream-smarts-udf<\/artifactId>\s*<version>([^<]+)</.exec(readFileSync(join(REPO, 'udf-java', 'pom.xml'), 'utf8'))![1]!;
 const EXPECTED_VERSION = `${POM_VERSION}+model.${CONTENT_HASH.slice(0, 12)}`;
 const DOCKER_DOUBLE_DIR = join(REPO, 'testing', 'doubles', 'bin');
+// The one Confluent version: docker-compose.yml's ${CP_VERSION:-…} default (cli/test/confluent-version.test.ts).
+const CP_DEFAULT = /confluentinc\/cp-ksqldb-server:\$\{CP_VERSION:-([^}]+)\}/.exec(readFileSync(join(REPO, 'docker-compose.yml'), 'utf8'))![1]!;
 
 /**
  * A stack from nothing: a Kafka broker of its own (no raw_power topic) and a Schema Registry double
@@ -161,7 +163,7 @@ describe('stream-smarts deploy --dry-run', () => {
     // --user: udf-java/target and the cache are the user's, not root's; the cache at /var/maven/.m2 with MAVEN_CONFIG and
     // -Duser.home, the maven image's recipe for a user the image does not know ("Running as non-root", its README).
     expect(first).toBe(
-      `docker run --rm --user ${process.getuid!()}:${process.getgid!()} -v ${REPO}/udf-java:/src -v ${MODEL}:/model:ro -v ${cache}/m2:/var/maven/.m2 -e MAVEN_CONFIG=/var/maven/.m2 -w /src maven:3.9-eclipse-temurin-17 mvn -B -q -Duser.home=/var/maven -Pconfluent package -DskipTests -Dmodel.dir=/model`,
+      `docker run --rm --user ${process.getuid!()}:${process.getgid!()} -v ${REPO}/udf-java:/src -v ${MODEL}:/model:ro -v ${cache}/m2:/var/maven/.m2 -e MAVEN_CONFIG=/var/maven/.m2 -w /src maven:3.9-eclipse-temurin-17 mvn -B -q -Duser.home=/var/maven -Pconfluent -Dksqldb.version=${CP_DEFAULT} package -DskipTests -Dmodel.dir=/model`,
     );
     // A dry run makes nothing, not even the cache.
     expect(existsSync(join(cache, 'm2'))).toBe(false);

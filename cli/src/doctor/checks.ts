@@ -1,8 +1,10 @@
 import { execa } from 'execa';
 import { createKafka, kafkaClientOptions, redactText, type Config, type LoadedConfig } from '@stream-smarts/contracts';
 import { buildSinks, checkRequirements, HomeAssistantClient, homeAssistantClient, homeAssistantRequirements, notifierConfig } from '@stream-smarts/notifier';
+import { CONFLUENT_IMAGES, CP_FALLBACK, confluentVersion, isReleaseVersion, type ConfluentVersion } from '../udf/confluent-version.js';
 
-type Status = 'ok' | 'missing' | 'not configured';
+/** `skipped`: the check could not run here (e.g. it needs a Docker engine); it is never counted as ok. */
+type Status = 'ok' | 'missing' | 'not configured' | 'skipped';
 
 export interface CheckResult {
   name: string;
@@ -257,6 +259,56 @@ async function checkCompose(exec: Exec): Promise<CheckResult> {
   };
 }
 
+/** docker CLI's own error for a tag the registry does not have (below). */
+const NO_SUCH_MANIFEST = /no such manifest|manifest unknown|not found/i;
+
+/**
+ * The stack's three Confluent images at the one Confluent Platform version (CP_VERSION, else
+ * docker-compose.yml's default: confluentVersion) exist on the registry: `docker manifest inspect
+ * <image>:<tag>` for each, which asks the registry and pulls nothing. For a tag it does not have,
+ * the docker CLI fails with "no such manifest: docker.io/<image>:<tag>" (docker/cli
+ * cli/registry/client/fetcher.go, newNotFoundError; the reference is the normalized one,
+ * cli/command/manifest/inspect.go). Checked only where a Docker engine answers: where none does,
+ * `docker compose up` cannot run either, and the check says it was skipped.
+ */
+async function checkConfluentImages(exec: Exec, engine: boolean): Promise<CheckResult> {
+  const name = 'Confluent images';
+  let cp: ConfluentVersion;
+  try {
+    cp = confluentVersion();
+  } catch (e) {
+    return { name, required: false, status: 'skipped', detail: `not checked: ${(e as Error).message}` };
+  }
+  const tagged = CONFLUENT_IMAGES.map((i) => `${i}:${cp.version}`);
+  const which = `CP_VERSION ${cp.version}, ${cp.source}`;
+  if (!engine) {
+    return { name, required: false, status: 'skipped', detail: `skipped: no Docker engine answers, so ${tagged.join(', ')} (${which}) were not looked up; \`docker compose up\` needs an engine too` };
+  }
+  const failures = (
+    await Promise.all(
+      tagged.map(async (ref) => {
+        try {
+          await exec('docker', ['manifest', 'inspect', ref]);
+          return undefined;
+        } catch (e) {
+          const err = e as { stderr?: unknown; message?: string; timedOut?: boolean };
+          const text = (typeof err.stderr === 'string' && err.stderr.trim()) || (err.timedOut ? 'no answer from the registry in time' : (err.message ?? 'failed').split('\n')[0]!);
+          return { ref, text: text.replace(/\s*\n\s*/g, '; '), missing: NO_SUCH_MANIFEST.test(text) };
+        }
+      }),
+    )
+  ).filter((f) => f !== undefined);
+  const release = isReleaseVersion(cp.version)
+    ? ''
+    : `; ${cp.version} is no release number, so Docker's Maven build of the UDF refuses it (io.confluent.ksql:ksqldb-udf is published under release numbers, e.g. ${CP_FALLBACK}); local Maven builds it`;
+  if (failures.length === 0) return { name, required: false, status: 'ok', detail: `${tagged.join(', ')} resolve (${which})${release}` };
+  const set = cp.version === CP_FALLBACK ? 'set CP_VERSION to a Confluent Platform release whose images are published (hub.docker.com/r/confluentinc/cp-kafka/tags)' : `set CP_VERSION=${CP_FALLBACK} (in .env or the environment: the images and the UDF's Docker build both use it)`;
+  const fix = failures.every((f) => f.missing)
+    ? `${set}: the tag ${cp.version} is not published for ${failures.map((f) => f.ref.split(':')[0]).join(', ')}`
+    : `check that Docker reaches the registry (\`docker manifest inspect ${failures[0]!.ref}\`); if the tag is not published, ${set}`;
+  return { name, required: false, status: 'missing', detail: `${failures.map((f) => `${f.ref}: ${f.text}`).join('; ')} (${which})${release}`, fix };
+}
+
 /** H2O for `train`, checked only when H2O_URL is configured: GET /3/Cloud answers its version and health. */
 async function checkH2O(config: Config): Promise<CheckResult> {
   const url = config.h2o.url;
@@ -275,8 +327,8 @@ async function checkH2O(config: Config): Promise<CheckResult> {
 
 export async function runChecks(config: Config, deps: DoctorDeps = {}): Promise<CheckResult[]> {
   const exec = deps.exec ?? defaultExec;
-  const [tools, compose, kafka, sr, ksql, ha, h2o] = await Promise.all([
-    checkBuildTools(exec),
+  const [{ tools, images }, compose, kafka, sr, ksql, ha, h2o] = await Promise.all([
+    checkBuildTools(exec).then(async (tools) => ({ tools, images: await checkConfluentImages(exec, tools.some((t) => t.name === 'Docker engine' && t.status === 'ok')) })),
     checkCompose(exec),
     checkKafka(config),
     checkSchemaRegistry(config),
@@ -284,7 +336,7 @@ export async function runChecks(config: Config, deps: DoctorDeps = {}): Promise<
     checkHomeAssistant(config, deps.loaded),
     deps.h2oConfigured ? checkH2O(config) : Promise.resolve(undefined),
   ]);
-  return [checkNode(deps.nodeVersion), ...tools, compose, kafka, sr, ksql, ha, ...(h2o ? [h2o] : [])];
+  return [checkNode(deps.nodeVersion), ...tools, compose, images, kafka, sr, ksql, ha, ...(h2o ? [h2o] : [])];
 }
 
 export function healthy(results: CheckResult[]): boolean {

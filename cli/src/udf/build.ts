@@ -3,6 +3,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from '../h2o/cache-dir.js';
+import { confluentVersion, isReleaseVersion, notAReleaseMessage } from './confluent-version.js';
 
 /** The repository this CLI runs from (cli/dist/udf → ../../..). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -79,6 +80,12 @@ function expectedVersion(model: ModelInfo, repo = REPO_ROOT): string {
  * carlossg/docker-maven, as docker-library/docs publishes it). The cache is the user's
  * stream-smarts cache directory (cacheDir: STREAM_SMARTS_CACHE_DIR, else
  * ${XDG_CACHE_HOME:-~/.cache}/stream-smarts) + m2, not ~/.m2, which an earlier root build may own.
+ *
+ * The `confluent` profile's ksqldb-udf version is the stack's one Confluent Platform version
+ * (confluentVersion: CP_VERSION, else the compose file's default — the images' tag), passed as
+ * -Dksqldb.version, so the jar compiles against the API of the ksqlDB it is deployed to. A tag that
+ * is no release number (8.4.x-latest) is refused here with the fix, before Maven fails to resolve it.
+ * Local Maven compiles against the stand-in API (no Confluent artifact), so it is not passed there.
  */
 export function buildPlan(model: ModelInfo, opts: { haveMaven: boolean; repo?: string; uid?: number; gid?: number; mavenCache?: string }): BuildPlan {
   const repo = resolve(opts.repo ?? REPO_ROOT);
@@ -87,6 +94,8 @@ export function buildPlan(model: ModelInfo, opts: { haveMaven: boolean; repo?: s
   if (opts.haveMaven) {
     return { ...common, via: 'maven', command: ['mvn', '-B', '-q', '-f', join(udf, 'pom.xml'), 'package', '-DskipTests', `-Dmodel.dir=${model.dir}`] };
   }
+  const cp = confluentVersion();
+  if (!isReleaseVersion(cp.version)) throw new Error(notAReleaseMessage(cp));
   const uid = opts.uid ?? process.getuid?.();
   const gid = opts.gid ?? process.getgid?.();
   const m2 = opts.mavenCache ?? cacheDir('m2');
@@ -103,7 +112,7 @@ export function buildPlan(model: ModelInfo, opts: { haveMaven: boolean; repo?: s
       '-e', `MAVEN_CONFIG=${CONTAINER_M2}`,
       '-w', '/src',
       MAVEN_IMAGE,
-      'mvn', '-B', '-q', '-Duser.home=/var/maven', '-Pconfluent', 'package', '-DskipTests', '-Dmodel.dir=/model',
+      'mvn', '-B', '-q', '-Duser.home=/var/maven', '-Pconfluent', `-Dksqldb.version=${cp.version}`, 'package', '-DskipTests', '-Dmodel.dir=/model',
     ],
   };
 }
