@@ -6,6 +6,7 @@ export const KAFKA_STACK_SETTINGS = (key: SettingKey): boolean => /^(kafka|schem
 /** Options every command accepts (commander's optsWithGlobals()). */
 export interface GlobalOptions {
   json?: boolean;
+  verbose?: boolean;
   logLevel?: string;
   envFile?: string;
   bootstrapServers?: string;
@@ -34,7 +35,7 @@ export function createContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = proc
     ...(use.unused ? { unused: use.unused } : {}),
     ...(opts.envFile ? { envFile: opts.envFile, envFileRequired: true } : {}),
     flags: {
-      'log-level': opts.logLevel,
+      'log-level': opts.logLevel ?? (opts.verbose ? 'debug' : undefined),
       'bootstrap-servers': opts.bootstrapServers,
       'schema-registry-url': opts.schemaRegistryUrl,
       'ksqldb-url': opts.ksqldbUrl,
@@ -43,7 +44,14 @@ export function createContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = proc
       ...commandFlags,
     },
   });
-  const log = createLogger({ level: loaded.config.logLevel, secrets: loaded.secrets, name: 'stream-smarts' });
+  // A person at a terminal reads a line an event; --json (or stderr not a terminal) gets JSON lines.
+  const log = createLogger({
+    level: loaded.config.logLevel,
+    secrets: loaded.secrets,
+    name: 'stream-smarts',
+    ...(opts.json ? { pretty: false } : {}),
+    ...(opts.verbose ? { verbose: true } : {}),
+  });
   for (const w of loaded.warnings) log.warn(w);
   return {
     json: Boolean(opts.json),

@@ -122,7 +122,8 @@ describe('train on a fresh clone with Java and no Docker: nothing started by han
   it('builds the UDF jar, starts a local H2O, trains, writes the model and stops the H2O', async () => {
     const jar = join(clone, 'udf-java', 'target', 'stream-smarts-udf.jar');
     expect(existsSync(jar)).toBe(false);
-    const t = startTrain(['--history', HISTORY, '--timezone', 'Australia/Sydney']);
+    // --verbose: the debug lines too (the local H2O's stop is one), as JSON since stderr is a pipe.
+    const t = startTrain(['--verbose', '--history', HISTORY, '--timezone', 'Australia/Sydney']);
     running.push(t.child);
     const { code } = await t.exited;
     expect(code, t.out.stderr.slice(-3000)).toBe(0);
@@ -146,6 +147,31 @@ describe('train on a fresh clone with Java and no Docker: nothing started by han
     expect(t.out.stdout).toMatch(/Trained model \S+ on 90 days \(\d+ readings, 0 rows rejected\)/);
     expect(t.out.stdout).toMatch(/On your last 4 weeks this model would have alerted \d+ times?/);
     expect(t.out.stdout).toMatch(/a local H2O 3\.46\.0\.11, started in \d+\.\d s and stopped/);
+  }, 300_000);
+
+  it('on a terminal (a pseudo-terminal, util-linux `script`), a normal run prints at most 10 lines: one an event, no fields', () => {
+    // The jar is built by the test above, so this is a normal run: history read, H2O started, model written.
+    const models = join(work, 'tty-models');
+    const argv = [process.execPath, join(clone, 'cli', 'dist', 'main.js'), 'train', '--history', HISTORY, '--timezone', 'Australia/Sydney', '--models-dir', models];
+    const quoted = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    const r = spawnSync('script', ['-qefc', quoted, '/dev/null'], { cwd, env: { ...ENV, TERM: 'xterm' }, encoding: 'utf8', timeout: 240_000 });
+    expect(r.status, r.stdout.slice(-3000)).toBe(0);
+    // What a person sees: a cursor back to column 1 (CSI n G, or a restored position, ESC 8) is a
+    // carriage return, so a progress bar's redraws and the log line that replaces it are one line.
+    // A pseudo-terminal ends each line with CRLF (onlcr), which is a newline, not a redraw.
+    const seen = r.stdout
+      .replace(/\r\n/g, '\n')
+      .replace(/\x1b\[[0-9;]*G|\x1b8/g, '\r')
+      .replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '')
+      .split('\n')
+      .map((l) => l.split('\r').pop()!.trim())
+      .filter(Boolean);
+    expect(seen.length, seen.join('\n')).toBeLessThanOrEqual(10);
+    expect(seen.some((l) => /INFO: started a local H2O 3\.46\.0\.11 at http:\/\/127\.0\.0\.1:\d+ in \d+\.\d s/.test(l)), seen.join('\n')).toBe(true);
+    expect(seen.some((l) => /^Trained model \S+ on 90 days/.test(l)), seen.join('\n')).toBe(true);
+    // No field blocks (pino-pretty's "    key: value" lines).
+    expect(seen.join('\n')).not.toMatch(/startupMs|fitMaxAbsWh|"intervalS"/);
+    expect(existsSync(join(models, 'current', 'envelope.json'))).toBe(true);
   }, 300_000);
 
   it.each([

@@ -83,6 +83,6 @@ export async function startConsumer(pipeline: Pipeline, opts: ConsumerOptions): 
       },
     });
   }
-  opts.log.info({ topic: opts.topic, groupId: opts.groupId, brokers: opts.kafka.brokers, mode: opts.mode ?? 'batch' }, 'notifier consuming anomalies');
+  opts.log.info({ topic: opts.topic, groupId: opts.groupId, brokers: opts.kafka.brokers, mode: opts.mode ?? 'batch' }, `notifier consuming anomalies from ${opts.topic} as ${opts.groupId}`);
   return consumer;
 }

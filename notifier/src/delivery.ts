@@ -128,7 +128,7 @@ export class Delivery {
     }
     if (this.deadLetter) {
       this.deadLetter.write({ at: new Date().toISOString(), sink: sink.name, attempts: made, error: lastError, alert, message });
-      this.log.error({ ...ctx, file: this.deadLetter.path }, 'alert written to the dead-letter file');
+      this.log.error({ ...ctx, file: this.deadLetter.path }, `alert written to the dead-letter file ${this.deadLetter.path}`);
     }
     return { sink: sink.name, outcome: 'dead-lettered', attempts: made, detail: lastError };
   }

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const stop = (signal: string) => {
-    log.info({ signal }, 'stopping');
+    log.info({ signal }, `stopping on ${signal}`);
     void app.stop().then(
       () => process.exit(0),
       (e: unknown) => {

@@ -139,7 +139,7 @@ export class RawPowerProducer {
         { subject: RAW_POWER_SUBJECT, compatibility: COMPATIBILITY.BACKWARD },
       );
       this.schemaId = id;
-      this.opts.log.info({ subject: RAW_POWER_SUBJECT, schemaId: id }, 'raw_power schema registered');
+      this.opts.log.info({ subject: RAW_POWER_SUBJECT, schemaId: id }, `raw_power schema registered as id ${id}`);
       return id;
     } catch (e) {
       const err = e as Error & { status?: number };
@@ -197,7 +197,7 @@ export class RawPowerProducer {
     try {
       const { created } = await ensureRawPowerTopic(admin, this.opts.topic, this.opts.topicSpec);
       if (created) {
-        this.opts.log.info({ topic: this.opts.topic, ...this.opts.topicSpec }, 'created the topic');
+        this.opts.log.info({ topic: this.opts.topic, ...this.opts.topicSpec }, `created the topic ${this.opts.topic}`);
         return -Infinity;
       }
       offsets = await admin.fetchTopicOffsets(this.opts.topic);

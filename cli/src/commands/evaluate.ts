@@ -154,7 +154,7 @@ async function benchmark(flags: EvaluateFlags, c: Command): Promise<void> {
       progress,
       ...(flags.quick ? { only: { modes: ['once'] } } : {}),
       ablation: !own && !flags.quick,
-      onWindow: (m, mode, r) => ctx.log.info({ method: m, mode, file: r.file, window: r.window.index, falseAlerts: r.falseHigh + r.falseLow }, 'window scored'),
+      onWindow: (m, mode, r) => ctx.log.info({ method: m, mode, file: r.file, window: r.window.index, falseAlerts: r.falseHigh + r.falseLow }, `scored window ${r.window.index} of ${r.file} (${m}, ${mode}): ${r.falseHigh + r.falseLow} false alerts`),
       signal: stop.signal,
     });
     if (ctx.json) ctx.out(JSON.stringify({ rows: run.rows, worst: run.worst, ablation: run.ablation, h2oFits: run.h2oFits, fits: run.fits, maxFitDiffWh: run.maxFitDiffWh, ms: run.ms }));

@@ -154,7 +154,7 @@ Examples:
               ctx.log.error({ err: err.message, ...(err.fix ? { fix: err.fix } : {}) }, `retrain failed: ${err.message}`);
             }
           },
-          { signal: ac.signal, onWait: (next) => ctx.log.info({ next: next.toISOString() }, 'next retrain') },
+          { signal: ac.signal, onWait: (next) => ctx.log.info({ next: next.toISOString() }, `next retrain at ${next.toISOString()}`) },
         );
       } finally {
         progress.stop();

@@ -104,7 +104,9 @@ Examples:
         process.exitCode = stoppedExitCode(stop.by);
         return;
       }
-      log.info({ readings, from: isoLocal(plan.start, o.timezone), to: isoLocal(plan.end, o.timezone), scenarios: plan.truth.length }, 'simulated');
+      const from = isoLocal(plan.start, o.timezone);
+      const to = isoLocal(plan.end, o.timezone);
+      log.info({ readings, from, to, scenarios: plan.truth.length }, `simulated ${readings} readings, ${from} → ${to}, ${plan.truth.length} scenarios`);
       const summary = {
         format: o.format,
         out: o.format === 'kafka' ? null : (o.out ?? '-'),

@@ -49,7 +49,7 @@ Examples:
           // and KsqlConfig.cloneWithPropertyOverwrite lays an unprefixed auto.offset.reset over
           // the ksql.streams.* one; ScalablePushUtil.isLatest reads the same override first.
           properties: { 'auto.offset.reset': opts.fromBeginning ? 'earliest' : 'latest' },
-          onHeader: () => ctx.log.info({ stream: opts.stream, url: client.displayUrl }, 'watching; Ctrl-C to stop'),
+          onHeader: () => ctx.log.info({ stream: opts.stream, url: client.displayUrl }, `watching ${opts.stream} on ${client.displayUrl}; Ctrl-C to stop`),
         })) {
           count++;
           if (ctx.json) {
@@ -69,6 +69,6 @@ Examples:
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
-      ctx.log.info({ anomalies: count }, 'stopped watching');
+      ctx.log.info({ anomalies: count }, `stopped watching after ${count} ${count === 1 ? 'anomaly' : 'anomalies'}`);
     });
 }

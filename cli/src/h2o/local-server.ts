@@ -131,7 +131,8 @@ export async function startLocalH2O(opts: LocalH2OOptions = {}): Promise<LocalH2
         const t = Date.now();
         await proc.stop();
         rmSync(workDir, { recursive: true, force: true });
-        opts.log?.info({ url, ms: Date.now() - t }, `stopped the local H2O at ${url}`);
+        // Debug: train's and retrain's summaries say it was stopped; --verbose shows when.
+        opts.log?.debug({ url, ms: Date.now() - t }, `stopped the local H2O at ${url}`);
       })();
       return stopped;
     },

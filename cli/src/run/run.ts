@@ -93,7 +93,7 @@ export async function runPipeline(o: RunOptions): Promise<RunSummary> {
   });
   view.consolePrintsAlerts = consolePrints && stage.sinkNames.includes('console');
   // --alerts-out appends, so a restarted run keeps the alerts of the last (each line is a whole JSON object).
-  if (o.alertsOut && existsSync(o.alertsOut) && statSync(o.alertsOut).size > 0) o.log.info({ file: o.alertsOut }, 'appending alerts to the existing file');
+  if (o.alertsOut && existsSync(o.alertsOut) && statSync(o.alertsOut).size > 0) o.log.info({ file: o.alertsOut }, `appending alerts to the existing ${o.alertsOut}`);
 
   const pipeline = new ReadingPipeline(o.model, stage.pipeline, {
     reading: (s) => view.reading(s),

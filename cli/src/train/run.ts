@@ -132,7 +132,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   });
   if (o.signal?.aborted) throw new TrainError('stopped while reading the history', 'run train again', 1);
   const tRead = Date.now();
-  o.log?.info({ readings: history.readings, rejected: history.rejected, files: history.files }, 'history read');
+  const files = history.files.length === 1 ? '1 file' : `${history.files.length} files`;
+  o.log?.info(
+    { readings: history.readings, rejected: history.rejected, files: history.files },
+    `read ${history.readings.toLocaleString('en')} readings from ${files} (${history.rejected.toLocaleString('en')} rejected)`,
+  );
   for (const w of history.report.warnings()) o.log?.warn(w);
 
   // Have the jar before training, so the tables can be computed afterwards.
@@ -170,7 +174,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       } catch (e) {
         // Too little history before the held-back weeks for band statistics: the card says so.
         if (!(e instanceof RangeError)) throw e;
-        o.log?.info({ reason: e.message }, 'no held-back check');
+        o.log?.info({ reason: e.message }, `no held-back check: ${e.message}`);
       }
       if (!holdout) o.log?.info(`the history is too short to hold back ${holdoutWeeks} weeks and still train on 14 days: the model card has no replay`);
     }
@@ -191,7 +195,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     await server.release();
   }
   const tTrain = Date.now();
-  o.log?.info({ h2oVersion: fitted.h2oVersion, ms: tTrained - tHold, fitMaxAbsWh: fitted.fitMaxAbsWh, incidents: fitted.stats.incidents.length, heldBackAlerts: { high: fitted.calibration.high, low: fitted.calibration.low } }, 'model trained');
+  // Debug: the summary train prints says this for a person; --verbose (or JSON at debug) keeps the fields.
+  o.log?.debug({ h2oVersion: fitted.h2oVersion, ms: tTrained - tHold, fitMaxAbsWh: fitted.fitMaxAbsWh, incidents: fitted.stats.incidents.length, heldBackAlerts: { high: fitted.calibration.high, low: fitted.calibration.low } }, 'model trained');
   if (fitted.fitMaxAbsWh > 1) o.log?.warn({ fitMaxAbsWh: fitted.fitMaxAbsWh }, `the MOJO misses a band statistic by ${fitted.fitMaxAbsWh.toFixed(2)} Wh/h`);
 
   const fromDay = Math.max(held, last - days);
