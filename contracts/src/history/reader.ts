@@ -104,8 +104,14 @@ export class HistoryReader {
     if (this.paths.length === 0) throw new HistoryError('no history given', 'pass one or more files with --history FILE…');
     for (const p of this.paths) {
       try {
-        this.totalBytes += (await stat(p)).size;
-      } catch {
+        const st = await stat(p);
+        this.totalBytes += st.size;
+        // Several files are ordered by their first readings, which reads each twice: a pipe can be read once.
+        if (this.paths.length > 1 && !st.isFile() && !st.isDirectory()) {
+          throw new HistoryError(`history file ${p} is a pipe or a device, which can be read only once, and ${this.paths.length} files are given`, `give it as the only --history, or save it to a file first (e.g. \`cat … > history.csv\`)`);
+        }
+      } catch (e) {
+        if (e instanceof HistoryError) throw e;
         // openText says what is wrong with it.
       }
     }
