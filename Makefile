@@ -15,8 +15,11 @@ $(NPM_STAMP): package-lock.json
 
 setup: $(NPM_STAMP) build ## install dependencies (npm ci) and build
 
-build: $(NPM_STAMP) ## compile the TypeScript workspaces (tsc -b)
+build: $(NPM_STAMP) ## compile the TypeScript workspaces (tsc -b) and link the stream-smarts command (npx stream-smarts)
 	npm run build
+	@# npm ci links a workspace's bin only if its file exists, and cli/dist is built after it: on a
+	@# fresh clone `npx stream-smarts` found nothing. rebuild links it (and makes it executable).
+	npm rebuild --ignore-scripts @stream-smarts/cli
 
 demo: setup ## the whole product in one process, no Kafka: a simulated day with a heater left on at 04:00 (stream-smarts run)
 	node cli/dist/main.js run

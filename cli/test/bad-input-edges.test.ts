@@ -379,6 +379,33 @@ const CASES: Case[] = [
     stderr: [/far\.env:2: WHATEVER_THIS_IS is not a stream-smarts setting and is ignored — see `stream-smarts config --settings`/],
   },
   {
+    name: 'STREAM_SMARTS_ENV_FILE names the settings file (for npx on Node 20, whose own node takes --env-file)',
+    args: () => ['config'],
+    env: { STREAM_SMARTS_ENV_FILE: put('via-var.env', 'STREAM_SMARTS_LOG_LEVEL=warn\n') },
+    code: 0,
+    check: (r) => expect(r.stdout).toMatch(/logLevel +warn +STREAM_SMARTS_LOG_LEVEL in \S*via-var\.env/),
+  },
+  {
+    name: 'STREAM_SMARTS_ENV_FILE naming a missing file: exit 2, naming the variable',
+    args: () => ['config'],
+    env: { STREAM_SMARTS_ENV_FILE: '/nowhere/settings.env' },
+    code: 2,
+    stderr: [/env file \/nowhere\/settings\.env does not exist \(given with STREAM_SMARTS_ENV_FILE\); create it or drop the variable/],
+  },
+  {
+    name: '--env-file /dev/zero: refused at once (it was read whole: 4 GB), not a regular file',
+    // Through the command's shebang (`node --`): `node BIN --env-file /dev/zero` is Node 20's own --env-file, which reads it whole.
+    shell: () => '"$BIN" --env-file /dev/zero config',
+    code: 2,
+    stderr: [/env file \/dev\/zero is not a regular file \(given with --env-file\); give a file of NAME=value lines/],
+  },
+  {
+    name: 'npx -- stream-smarts --env-file: after npx\'s `--` the flag reaches the CLI (without it Node 20 running npx takes it)',
+    shell: () => `cd "$(dirname "$BIN")/../.." && npx --no -- stream-smarts --env-file ${put('npx.env', 'STREAM_SMARTS_LOG_LEVEL=warn\n')} config`,
+    code: 0,
+    check: (r) => expect(r.stdout).toMatch(/logLevel +warn +STREAM_SMARTS_LOG_LEVEL in \S*npx\.env/),
+  },
+  {
     name: "names that are read (a secret's _FILE, compose's own, the CLI's cache and jar, the test harness's): no warning",
     args: () => ['--env-file', put('fine.env', `COMPOSE_PROJECT_NAME=ss\nSTREAM_SMARTS_UID=1000\nCP_VERSION=8.1.0\nPUSHBULLET_ACCESS_TOKEN_FILE=${put('pb.secret', SECRET)}\n`), 'config'],
     env: { STREAM_SMARTS_UDF_JAR: '/nowhere.jar', STREAM_SMARTS_CACHE_DIR: dir, STREAM_SMARTS_HA_VENV: dir, STREAM_SMARTS_TEST_KILL_AT: 'x' },
@@ -419,6 +446,8 @@ describe('every command\'s edges, table-driven: the message, the exit code, no s
       }
     };
     walk(join(REPO, 'cli', 'src'));
+    // The configuration loader reads one name itself (STREAM_SMARTS_ENV_FILE).
+    walk(join(REPO, 'contracts', 'src', 'config'));
     expect(read.size).toBeGreaterThan(0);
     const known = new Set(knownNames());
     for (const n of [...fromCompose, ...read]) expect(known.has(n), `${n} is read but would be warned about`).toBe(true);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { rememberSecrets, redactUrl, redactUrlsIn, secretForms, urlLogin } from '../redact.js';
@@ -105,15 +105,30 @@ function readSecretFile(path: string): string {
  * Secrets may also come from `<VAR>_FILE` (a path), the Docker-secrets convention.
  * Throws ConfigError naming each bad setting, its source and what is expected.
  */
+/** A `.env` of every setting with comments is a few KB; a MiB is no settings file. */
+const MAX_ENV_FILE_BYTES = 1 << 20;
+
 export function loadConfig(input: ConfigInput = {}): LoadedConfig {
   const env = input.env ?? process.env;
   const flags = input.flags ?? {};
-  const envFilePath = resolve(input.envFile ?? '.env');
+  // STREAM_SMARTS_ENV_FILE: the flag's twin for where a flag cannot reach — `npx stream-smarts
+  // --env-file F` on Node 20, whose own node (running npx) takes any --env-file in argv
+  // (nodejs/node#54232) before npx starts; or a systemd unit's Environment=.
+  const envFromVar = input.envFile === undefined && env['STREAM_SMARTS_ENV_FILE'] ? env['STREAM_SMARTS_ENV_FILE'] : undefined;
+  const envFilePath = resolve(input.envFile ?? envFromVar ?? '.env');
+  const envFileRequired = input.envFileRequired || envFromVar !== undefined;
+  const givenWith = envFromVar !== undefined ? 'STREAM_SMARTS_ENV_FILE' : '--env-file';
   const problems: string[] = [];
 
   let dotenv: Record<string, string> = {};
   let envFileText: string | undefined;
-  if (existsSync(envFilePath)) {
+  const st = existsSync(envFilePath) ? statSync(envFilePath) : undefined;
+  if (st && !st.isFile()) {
+    // A settings file is read whole: /dev/zero or a FIFO would never end.
+    problems.push(`env file ${envFilePath} is not a regular file (given with ${givenWith}); give a file of NAME=value lines`);
+  } else if (st && st.size > MAX_ENV_FILE_BYTES) {
+    problems.push(`env file ${envFilePath} is ${st.size.toLocaleString('en')} bytes, more than a settings file holds (at most ${MAX_ENV_FILE_BYTES.toLocaleString('en')}); is it the right file?`);
+  } else if (st) {
     try {
       const text = readFileSync(envFilePath);
       dotenv = parseDotenv(text);
@@ -124,8 +139,8 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
     } catch (e) {
       problems.push(`cannot read ${envFilePath}: ${(e as Error).message}`);
     }
-  } else if (input.envFileRequired) {
-    problems.push(`env file ${envFilePath} does not exist (given with --env-file); create it or drop the flag`);
+  } else if (envFileRequired) {
+    problems.push(`env file ${envFilePath} does not exist (given with ${givenWith}); create it or drop the ${givenWith === '--env-file' ? 'flag' : 'variable'}`);
   }
 
   const resolved: ResolvedSetting[] = [];

@@ -11,7 +11,7 @@ import { SETTINGS, SETTING_KEYS } from './settings.js';
  * by docker-compose.yml from the same `.env` (its `${…}`; cli/test/bad-input-edges.test.ts checks
  * this list against the compose file).
  */
-export const OTHER_KNOWN_NAMES = ['STREAM_SMARTS_CACHE_DIR', 'STREAM_SMARTS_UDF_JAR', 'STREAM_SMARTS_UID', 'STREAM_SMARTS_GID', 'STREAM_SMARTS_RETRAIN_AT', 'CP_VERSION'] as const;
+export const OTHER_KNOWN_NAMES = ['STREAM_SMARTS_ENV_FILE', 'STREAM_SMARTS_CACHE_DIR', 'STREAM_SMARTS_UDF_JAR', 'STREAM_SMARTS_UID', 'STREAM_SMARTS_GID', 'STREAM_SMARTS_RETRAIN_AT', 'CP_VERSION'] as const;
 
 /** The test harness's own variables (testing/homeassistant/ensure.sh, pi-collector's long checks and kill points): a developer may export them. */
 const HARNESS_NAMES = /^STREAM_SMARTS_(TEST_[A-Z0-9_]+|HA_PYTHON|HA_VENV|LONG_CHECKS)$/;
