@@ -1,5 +1,5 @@
-import { closeSync, openSync, realpathSync, statSync, unlinkSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, mkdtempSync, openSync, realpathSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { CommandError } from './command-error.js';
 
 /**
@@ -10,6 +10,8 @@ import { CommandError } from './command-error.js';
  *   truth); an output that is also an input (`run --replay h.csv --alerts-out h.csv`) too.
  * - checkWritable: the file can be opened for writing where it is (its directory exists and
  *   takes a new file; an existing file takes an append), so the flag is named before the work.
+ * - checkDirWritable: a directory the command will create things in (train's model, plot's
+ *   figures) is one, or can be made, and takes a new entry.
  */
 export interface PathFlag {
   flag: string;
@@ -76,5 +78,45 @@ export function checkWritable(flag: string, path: string | undefined): void {
     const why = WHY[code] ?? (e as Error).message;
     const fix = code === 'ENOENT' || code === 'ENOTDIR' ? `create ${dirname(resolve(path))} first, or give ${flag} a path in an existing directory` : `give ${flag} a file you can write`;
     throw new CommandError(`${flag} "${path}": cannot write there: ${why} (${code}); nothing was run — ${fix}`, 1);
+  }
+}
+
+/**
+ * Throws, naming the flag, unless `dir` is a directory that takes a new entry or could be created:
+ * the nearest part of it that exists must be a directory, and a probe directory is made in it and
+ * removed again (the only check that holds for root too, where access(2) says yes to everything
+ * but a read-only file system, and sysfs refuses a mkdir with EPERM). Nothing else is created.
+ */
+export function checkDirWritable(flag: string, dir: string): void {
+  const target = resolve(dir);
+  let at = target;
+  for (;;) {
+    let st;
+    try {
+      st = statSync(at);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(at) !== at) {
+        at = dirname(at);
+        continue;
+      }
+      throw new CommandError(`${flag} "${dir}": cannot write there: ${WHY[code ?? ''] ?? (e as Error).message} (${code ?? 'error'}); nothing was run — give ${flag} a directory you can write`, 1);
+    }
+    if (!st.isDirectory()) {
+      throw new CommandError(
+        at === target
+          ? `${flag} "${dir}" is a file, not a directory; nothing was run — give ${flag} a directory (it is created if missing)`
+          : `${flag} "${dir}": ${at} is a file, so the directory cannot be made; nothing was run — give ${flag} a path under a directory`,
+        1,
+      );
+    }
+    break;
+  }
+  try {
+    rmdirSync(mkdtempSync(join(at, '.stream-smarts-probe-')));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    const where = at === target ? '' : ` (in ${at}, where it would be created)`;
+    throw new CommandError(`${flag} "${dir}": cannot write there${where}: ${WHY[code] ?? (e as Error).message} (${code}); nothing was run — give ${flag} a directory you can write`, 1);
   }
 }

@@ -319,6 +319,34 @@ const CASES: Case[] = [
     stderr: [/--alerts-out ".*\/alerts\.jsonl": cannot write there: permission denied \(EACCES\)/],
   },
   {
+    name: 'train --models-dir where no directory can be made: named before the history is read or an H2O started',
+    args: () => {
+      let d = '/sys';
+      if (!isRoot) {
+        d = caseDir('ro-models');
+        chmodSync(d, 0o555);
+      }
+      return ['train', '--history', put('ok.csv', history(120)), '--models-dir', join(d, 'models')];
+    },
+    code: 1,
+    // sysfs refuses root's mkdir with EPERM; a mode-555 directory refuses anyone else's with EACCES.
+    stderr: [/--models-dir ".*\/models": cannot write there \(in \S+, where it would be created\): permission denied \((EPERM|EACCES)\); nothing was run/],
+    check: (r) => expect(r.stderr).not.toMatch(/H2O|readings from/),
+  },
+  {
+    name: 'train --out naming a file: "a file, not a directory", before any work',
+    args: () => ['train', '--history', put('ok.csv', history(120)), '--out', put('not-a-dir', 'x')],
+    code: 1,
+    stderr: [/--out ".*not-a-dir" is a file, not a directory; nothing was run — give --out a directory \(it is created if missing\)/],
+    check: (r) => expect(r.stderr).not.toMatch(/H2O|readings from/),
+  },
+  {
+    name: 'plot --out naming a file: "a file, not a directory" (it was a bare EEXIST from mkdir)',
+    args: () => ['plot', 'range', '--history', put('ok.csv', history(120)), '--out', put('figure-file', 'x')],
+    code: 1,
+    stderr: [/^stream-smarts plot: --out ".*figure-file" is a file, not a directory/],
+  },
+  {
     name: 'simulate --out in a missing directory: named before a day is simulated',
     args: () => ['simulate', '--days', '30', '--out', join(dir, 'missing-dir', 'h.csv')],
     code: 1,

@@ -5,6 +5,7 @@ import { historySettings } from '@stream-smarts/contracts';
 import { writeFileDurable } from '@stream-smarts/contracts';
 import { createContext, KAFKA_STACK_SETTINGS, type GlobalOptions } from '../context.js';
 import { CommandError } from '../command-error.js';
+import { checkDirWritable } from '../output-paths.js';
 import { startProgress } from '../progress.js';
 import { onStopSignals, stoppedExitCode } from '../signals.js';
 import { defaultModelDir } from '../run/model.js';
@@ -92,6 +93,7 @@ Examples:
         read: { ...historySettings(ctx.loaded), signal: stop.signal, onProgress: (d, t) => (bar?.setTotal(t), bar?.update(d)) },
         warn: (line) => ctx.log.warn(line),
       };
+      checkDirWritable('--out', flags.out);
       try {
         await mkdir(flags.out, { recursive: true });
       } catch (e) {

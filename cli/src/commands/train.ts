@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { historySettings, settingValue } from '@stream-smarts/contracts';
 import { alertRules } from '@stream-smarts/notifier';
 import { createContext, type GlobalOptions } from '../context.js';
+import { checkDirWritable } from '../output-paths.js';
 import { noProgress, terminalProgress } from '../h2o/progress.js';
 import { DEFAULT_BUDGET } from '../train/bands3/calibrate.js';
 import { TrainError } from '../train/errors.js';
@@ -97,6 +98,9 @@ Examples:
       const progress = !ctx.json && process.stderr.isTTY === true ? terminalProgress(process.stderr) : noProgress;
       const offSignals = stopOnSignal('train', progress, 'no model written');
       try {
+        // Before the history is read and an H2O started: a model that cannot be written is known now.
+        if (flags.out) checkDirWritable('--out', flags.out);
+        else checkDirWritable('--models-dir', flags.modelsDir);
         const hs = historySettings(ctx.loaded);
         const maxBadShare = flags.maxBadShare !== undefined ? fraction('--max-bad-share', flags.maxBadShare) : hs.maxBadShare;
         const result = await train({
