@@ -51,6 +51,49 @@ describe('TrailingMeasures', () => {
     expect(after.kwh).toBeCloseTo(1000, 6);
   });
 
+  it('the 24-h mean bridges a few missing minutes (its mean over the time read), not a longer gap', () => {
+    // A day at 500 W, then 3 minutes missing, then 2000 W: every other window restarts, the day's does not.
+    const m = new TrailingMeasures();
+    feed(Array(1440).fill(500), m);
+    const after = m.push(T0 + (1440 + 3 + 1) * MIN, 2000 / 60, MIN);
+    expect(after.floor_15m).toBeNull();
+    // The day (t − 24 h, t] holds 1,436 read minutes at 500 W and this one at 2000 W (the first 4 minutes have left it; 3 are missing).
+    expect(after.mean_24h).toBeCloseTo((1436 * 500 + 2000) / 1437, 9);
+    // Many small gaps: 4 minutes missing every hour is 96 min a day, more than 5% of it: null, never a mean over too little.
+    const sparse = new TrailingMeasures();
+    let t = T0;
+    let last;
+    for (let i = 0; i < 30 * 60; i++) {
+      t += (i % 56 === 55 ? 5 : 1) * MIN;
+      last = sparse.push(t, 500 / 60, MIN);
+    }
+    expect(last!.mean_24h).toBeNull();
+    // 1 minute missing every hour (24 a day, 1.7%): bridged, and exact.
+    const lossy = new TrailingMeasures();
+    t = T0;
+    for (let i = 0; i < 30 * 60; i++) {
+      t += (i % 59 === 58 ? 2 : 1) * MIN;
+      last = lossy.push(t, 500 / 60, MIN);
+    }
+    expect(last!.mean_24h).toBeCloseTo(500, 9);
+    // 16 minutes missing: longer than the bridge, the day restarts.
+    const restarted = new TrailingMeasures();
+    feed(Array(1440).fill(500), restarted);
+    expect(restarted.push(T0 + (1440 + 16 + 1) * MIN, 500 / 60, MIN).mean_24h).toBeNull();
+  });
+
+  it('recent() rebuilds the same 24-h mean across a bridged gap', () => {
+    const a = new TrailingMeasures();
+    feed(Array(700).fill(300), a);
+    feed(Array(800).fill(900), a, T0 + 705 * MIN);
+    const b = new TrailingMeasures(a.recent());
+    const next = (m: TrailingMeasures) => m.push(T0 + 1506 * MIN, 800 / 60, MIN);
+    const rebuilt = next(b);
+    expect(rebuilt).toEqual(next(a));
+    // 1,505 minutes since the start with 5 missing: a day is covered, so the mean is there.
+    expect(rebuilt.mean_24h).not.toBeNull();
+  });
+
   it('longer intervals count whole, and overlaps are refused', () => {
     const m = new TrailingMeasures();
     let last;

@@ -20,7 +20,8 @@ import { TrailingHour } from './trailing-hour.js';
  *
  * A measure is null until its whole window (for a step, the hour before it too) is covered by
  * contiguous readings: after start-up and after a gap nothing is extrapolated (a week of invented
- * zeros is a week of false alerts).
+ * zeros is a week of false alerts). The one exception is the 24-h mean, which bridges gaps of up
+ * to 15 min (BRIDGE_MS) and is then the mean over the time read, while 95% of its day is read.
  */
 export const MEASURE_NAMES = ['floor_15m', 'floor_1h', 'floor_3h', 'step_20m', 'step_45m', 'step_90m', 'activity_3h', 'mean_24h'] as const;
 export type MeasureName = (typeof MEASURE_NAMES)[number];
@@ -63,6 +64,14 @@ export type StepName = keyof typeof STEP_WINDOWS;
 const STEP_NAMES = Object.keys(STEP_WINDOWS) as StepName[];
 const ACTIVITY_MS = 180 * MIN;
 const DAY_MS = 86_400_000;
+/**
+ * The longest gap the 24-h mean bridges, and the least share of its day that must be read: a
+ * collector restart or a lost minute or two (0.1–0.5% of rows in the real histories) keep it; a
+ * gap longer than 15 min, or more than 72 min missing in the day, restart it — its mean would be
+ * over too little of the day to say the house is quiet.
+ */
+const BRIDGE_MS = 15 * MIN;
+const MIN_DAY_SHARE = 0.95;
 
 /** How much contiguous history each measure needs before it is not null. */
 export const MEASURE_SPAN_MS: Record<MeasureName, number> = {
@@ -193,25 +202,47 @@ class SlidingEnergy {
   private readonly q: Interval[] = [];
   private head = 0;
   private wh = 0;
+  /** Time the intervals in the queue cover, ms (less than their span when bridged gaps lie between). */
+  private ms = 0;
   constructor(readonly windowMs: number) {}
   push(iv: Interval): void {
     this.q.push(iv);
     this.wh += iv.wh;
+    this.ms += iv.end - iv.start;
   }
-  /** Mean power (Wh/h) over (t − window, t]. */
+  /**
+   * Mean power (Wh/h) over the covered part of (t − window, t]: with no gap in it, the energy
+   * over the whole window, exactly as before bridging; across bridged gaps, over the time read.
+   */
   mean(t: number): number {
     const from = t - this.windowMs;
-    while (this.head < this.q.length && this.q[this.head]!.end <= from) this.wh -= this.q[this.head++]!.wh;
-    if (this.head > 4096 && this.head * 2 > this.q.length) {
-      this.q.splice(0, this.head);
-      this.head = 0;
-    }
+    this.drop(from);
     if (this.head >= this.q.length) return NaN;
     // Only the oldest reading can stick out of the window; take off the part that does.
     const first = this.q[this.head]!;
     const outside = Math.max(0, from - first.start);
     const inside = this.wh - (outside > 0 ? (first.wh * outside) / (first.end - first.start) : 0);
-    return Math.max(0, (inside * 3_600_000) / this.windowMs);
+    const coveredMs = this.ms - outside;
+    return Math.max(0, (inside * 3_600_000) / coveredMs);
+  }
+  /** Share of (t − window, t] the intervals cover, 0–1 (call after mean(t)). */
+  share(t: number): number {
+    const from = t - this.windowMs;
+    this.drop(from);
+    if (this.head >= this.q.length) return 0;
+    const outside = Math.max(0, from - this.q[this.head]!.start);
+    return (this.ms - outside) / this.windowMs;
+  }
+  private drop(from: number): void {
+    while (this.head < this.q.length && this.q[this.head]!.end <= from) {
+      const gone = this.q[this.head++]!;
+      this.wh -= gone.wh;
+      this.ms -= gone.end - gone.start;
+    }
+    if (this.head > 4096 && this.head * 2 > this.q.length) {
+      this.q.splice(0, this.head);
+      this.head = 0;
+    }
   }
   /** Intervals still in the window, oldest first. */
   *intervals(): Generator<Interval> {
@@ -221,6 +252,7 @@ class SlidingEnergy {
     this.q.length = 0;
     this.head = 0;
     this.wh = 0;
+    this.ms = 0;
   }
 }
 
@@ -243,6 +275,8 @@ export class TrailingMeasures {
   private lastEnd = -Infinity;
   /** Start of the current run of contiguous readings. */
   private runStart = Infinity;
+  /** Start of the 24-h mean's run: bridged gaps do not end it (BRIDGE_MS). */
+  private dayRunStart = Infinity;
 
   /** Rebuilds the state from readings the collector kept across a restart (see recent()). */
   constructor(recent: readonly (readonly [endMs: number, wh: number, intervalMs: number])[] = []) {
@@ -264,8 +298,14 @@ export class TrailingMeasures {
         s.before.clear();
       }
       this.energy3h.clear();
-      this.day.clear();
       this.runStart = start;
+      // A few missing minutes do not restart the day (issue 24: at 0.5% of rows missing, every gap
+      // restarting it left the 24-h mean null most of the time and a week away unseen); its mean
+      // is then over the time read. A longer gap, or a day read less than MIN_DAY_SHARE, restarts it.
+      if (start - this.lastEnd > BRIDGE_MS) {
+        this.day.clear();
+        this.dayRunStart = start;
+      }
     }
     const iv: Interval = { start, end: endMs, wh, w: (wh * 3_600_000) / intervalMs };
     this.lastEnd = endMs;
@@ -296,7 +336,7 @@ export class TrailingMeasures {
       step_45m: step(this.steps[1]!),
       step_90m: step(this.steps[2]!),
       activity_3h: floor3h === null ? null : Math.max(0, mean3h - floor3h),
-      mean_24h: covered('mean_24h') ? mean24 : null,
+      mean_24h: this.dayRunStart <= endMs - DAY_MS && this.day.share(endMs) >= MIN_DAY_SHARE ? mean24 : null,
     };
   }
 
