@@ -30,6 +30,8 @@ test: setup ## run every test: the Java UDF (Maven), TypeScript against real Kaf
 	npx tsc -p tsconfig.tests.json
 	@# No unused file, export, dependency or unlisted import (knip.json names the entry points).
 	npx knip --no-progress
+	@# The import boundaries between the packages (eslint.config.mjs): entries only, contracts ← notifier, pi-collector ← cli.
+	npx eslint --max-warnings 0 .
 	@# The MQTT tests run against a real Mosquitto (Debian package): found, or installed as root, or a loud stop.
 	testing/mosquitto/ensure.sh
 	@# The Home Assistant double renders notify templates with Jinja2, as Home Assistant does.
